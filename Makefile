@@ -1,0 +1,45 @@
+# make book   build the site into _build/html (sets everything up first)
+# make test   run every test: unit, doctests, chapters, then the built site in a browser
+# make bench  speed benchmark (see bench/), separate from the tests
+SHELL := /bin/bash
+PY := .venv/bin/python
+VENV_STAMP := .venv/.installed
+NODE_STAMP := node_modules/.installed
+export DL_LIB_DOWNLOAD ?= 0
+export MPLBACKEND := Agg
+export PYTHONHASHSEED := 0
+
+.PHONY: book test bench screenshots setup system clean
+.DEFAULT_GOAL := book
+
+$(VENV_STAMP): requirements.txt pyproject.toml
+	test -d .venv || python3 -m venv .venv
+	.venv/bin/pip install --disable-pip-version-check -q -r requirements.txt
+	.venv/bin/pip install --disable-pip-version-check -q --no-deps -e .
+	touch $@
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+system:
+	@bash scripts/install_system_packages.sh
+
+setup: $(VENV_STAMP) $(NODE_STAMP) system
+
+book: setup
+	@bash scripts/build_book.sh
+
+test: setup
+	$(PY) -m pytest -m "not browser"
+	@bash scripts/build_book.sh
+	$(PY) -m pytest -m browser tests/browser
+
+bench: setup
+	$(PY) bench/run.py
+
+screenshots: book
+	$(PY) tests/browser/screenshots.py
+
+clean:
+	rm -rf _build

@@ -1,0 +1,23 @@
+"""dl_lib: the companion library of the book, with d2l's public names (``import dl_lib as d2l``).
+
+>>> import dl_lib as d2l
+>>> d2l.FashionMNIST.__module__, d2l.Trainer.__module__
+('dl_lib.fashion_mnist', 'dl_lib.trainer')
+"""
+
+from .aliases import *  # noqa: F401,F403
+from .data import DataModule, SyntheticRegressionData, TensorLoader
+from .device import cpu, gpu, num_gpus, set_seed, try_all_gpus, try_gpu
+from .fashion_mnist import DatasetNotFoundError, FashionMNIST
+from .functional import cross_entropy, prelu, relu, softmax, swish
+from .hyperparams import HyperParameters, add_to_class
+from .idx_files import CorruptDatasetError
+from .models import (LinearRegression, LinearRegressionScratch, MLP, MLPScratch,
+                     SoftmaxRegression, SoftmaxRegressionScratch)
+from .module import Classifier, Module
+from .plotting import plot, set_axes, set_figsize, show_images, use_svg_display
+from .progress_board import ProgressBoard
+from .sgd import SGD
+from .trainer import NonFiniteLossError, Trainer
+
+__version__ = "0.1.0"

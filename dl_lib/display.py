@@ -1,0 +1,122 @@
+"""Showing a matplotlib figure wherever the code runs: Jupyter, the built book, or a script.
+
+In a Jupyter kernel a figure is sent as an ``<img>`` with alt text (and as PNG or SVG for
+front ends that prefer them), through a display handle so that it can be redrawn in place.
+Outside a kernel nothing is shown; ``DL_LIB_FIGURE_DIR`` makes every shown figure a file.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import os
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+_FORMAT = {"name": "png"}
+_saved_count = {"n": 0}
+
+
+def set_figure_format(name: str) -> None:
+    """Choose ``"png"`` or ``"svg"`` for figures shown from now on.
+
+    >>> set_figure_format("svg"); set_figure_format("png")
+    """
+    if name not in ("png", "svg"):
+        raise ValueError(f"figure format must be 'png' or 'svg', not {name!r}")
+    _FORMAT["name"] = name
+
+
+def in_notebook() -> bool:
+    """Whether this code runs inside a Jupyter kernel (as in the book's build).
+
+    >>> in_notebook()
+    False
+    """
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    shell = get_ipython()
+    return shell is not None and "IPKernelApp" in getattr(shell, "config", {})
+
+
+def figure_bytes(fig: Figure, fmt: str | None = None) -> bytes:
+    """Render ``fig`` to PNG or SVG bytes, identical for identical figures.
+
+    >>> from matplotlib.figure import Figure
+    >>> fig = Figure(figsize=(1, 1)); figure_bytes(fig, "png")[:4]
+    b'\\x89PNG'
+    """
+    fmt = fmt or _FORMAT["name"]
+    buffer = io.BytesIO()
+    metadata: dict[str, Any] = {"Date": None} if fmt == "svg" else {"Software": None}
+    fig.savefig(buffer, format=fmt, bbox_inches="tight", metadata=metadata)
+    return buffer.getvalue()
+
+
+class FigureOutput:
+    """A figure with alt text, rendered for notebooks as ``<img alt=...>``, PNG or SVG.
+
+    >>> from matplotlib.figure import Figure
+    >>> fig = Figure(figsize=(1, 1))
+    >>> '<img alt="An empty plot"' in FigureOutput(fig, "An empty plot")._repr_html_()
+    True
+    """
+
+    def __init__(self, fig: Figure, alt: str) -> None:
+        self.fig, self.alt = fig, alt
+
+    def _repr_html_(self) -> str:
+        fmt = _FORMAT["name"]
+        mime = "image/svg+xml" if fmt == "svg" else "image/png"
+        data = base64.b64encode(figure_bytes(self.fig, fmt)).decode("ascii")
+        alt = self.alt.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
+        return f'<img alt="{alt}" src="data:{mime};base64,{data}"/>'
+
+    def _repr_png_(self) -> bytes:
+        return figure_bytes(self.fig, "png")
+
+
+class FigureView:
+    """Shows one figure and redraws it in place; in a script it only saves (see module doc).
+
+    >>> from matplotlib.figure import Figure
+    >>> view = FigureView(Figure(figsize=(1, 1)), "An empty plot")
+    >>> view.show()  # outside Jupyter this shows nothing and prints nothing
+    """
+
+    def __init__(self, fig: Figure, alt: str) -> None:
+        self.fig, self.alt = fig, alt
+        self._handle: Any = None
+        self._path: Path | None = None
+
+    def show(self) -> None:
+        """Display the figure, or update it where it was displayed before."""
+        if in_notebook():
+            from IPython.display import display
+
+            output = FigureOutput(self.fig, self.alt)
+            if self._handle is None:
+                self._handle = display(output, display_id=True)
+            else:
+                self._handle.update(output)
+            return
+        folder = os.environ.get("DL_LIB_FIGURE_DIR")
+        if folder:
+            if self._path is None:
+                _saved_count["n"] += 1
+                stem = re.sub(r"[^a-z0-9]+", "-", self.alt.lower()).strip("-")[:60] or "figure"
+                self._path = Path(folder) / f"{_saved_count['n']:03d}-{stem}.png"
+            self.save(self._path)
+
+    def save(self, path: str | os.PathLike[str]) -> Path:
+        """Write the figure to ``path`` (format from its suffix) and return the path."""
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(figure_bytes(self.fig, path.suffix.lstrip(".") or "png"))
+        return path

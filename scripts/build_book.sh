@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Build the site strictly (-W, execution errors fail). jupyter-cache re-executes a chapter
+# only when its source changes, so when dl_lib's code changes every chapter is executed
+# again: the site never shows outputs of older code.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+stamp=_build/.dl_lib_hash
+hash=$(cat dl_lib/*.py _config.yml | sha256sum | cut -d' ' -f1)
+if [ -f "$stamp" ] && [ "$(cat "$stamp")" != "$hash" ]; then
+  echo "dl_lib or _config.yml changed since the last build: executing every chapter again."
+  rm -rf _build/html _build/.doctrees _build/jupyter_execute _build/.jupyter_cache
+fi
+mkdir -p _build/assets/static
+rm -rf _build/assets/static/mathjax && cp -r node_modules/mathjax/es5 _build/assets/static/mathjax
+start=$(date +%s)
+.venv/bin/jupyter-book build . --warningiserror --keep-going --quiet
+echo "$hash" > "$stamp"
+echo "Built in $(( $(date +%s) - start )) s. Open: file://$PWD/_build/html/index.html"

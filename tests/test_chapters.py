@@ -1,0 +1,40 @@
+"""Every page in _toc.yml executes from top to bottom without an unexpected error.
+
+Cells tagged ``raises-exception`` may raise; any other error fails the page's test.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jupytext
+import pytest
+import yaml
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def toc_files() -> list[Path]:
+    """The pages listed in _toc.yml, in book order."""
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    files = [toc["root"]]
+
+    def walk(entries: list[dict]) -> None:
+        for entry in entries:
+            if "file" in entry:
+                files.append(entry["file"])
+            for key in ("chapters", "sections", "parts"):
+                walk(entry.get(key, []))
+
+    walk(toc.get("parts", []))
+    return [ROOT / f"{f}.md" for f in files]
+
+
+@pytest.mark.parametrize("page", toc_files(), ids=lambda p: str(p.relative_to(ROOT)))
+def test_page_executes(page: Path) -> None:
+    notebook = jupytext.read(page)
+    if not any(cell.cell_type == "code" for cell in notebook.cells):
+        pytest.skip(f"{page.name} has no code cells")
+    NotebookClient(notebook, timeout=900, kernel_name="python3", allow_errors=False,
+                   resources={"metadata": {"path": str(page.parent)}}).execute()
