@@ -21,3 +21,4 @@ from .sgd import SGD
 from .trainer import NonFiniteLossError, Trainer
 
 __version__ = "0.1.0"
+from .interactive import board_figure, show_interactive, slider_figure  # noqa: E402

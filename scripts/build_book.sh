@@ -12,6 +12,8 @@ if [ -f "$stamp" ] && [ "$(cat "$stamp")" != "$hash" ]; then
 fi
 mkdir -p _build/assets/static
 rm -rf _build/assets/static/mathjax && cp -r node_modules/mathjax/es5 _build/assets/static/mathjax
+mkdir -p _build/assets/static/plotly
+cp "$(.venv/bin/python -c 'import plotly, pathlib; print(pathlib.Path(plotly.__file__).parent / "package_data/plotly.min.js")')" _build/assets/static/plotly/
 start=$(date +%s)
 .venv/bin/jupyter-book build . --warningiserror --keep-going --quiet
 echo "$hash" > "$stamp"
