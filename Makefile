@@ -31,9 +31,9 @@ book: setup
 	@bash scripts/build_book.sh
 
 test: setup
-	$(PY) -m pytest -m "not browser"
+	$(PY) -m pytest -m "not browser and not built_site"
 	@bash scripts/build_book.sh
-	$(PY) -m pytest -m browser tests/browser
+	$(PY) -m pytest -m "browser or built_site" tests/browser tests/test_reproducible.py
 
 bench: setup
 	$(PY) bench/run.py

@@ -12,6 +12,7 @@ from .fashion_mnist import DatasetNotFoundError, FashionMNIST
 from .functional import cross_entropy, prelu, relu, softmax, swish
 from .hyperparams import HyperParameters, add_to_class
 from .idx_files import CorruptDatasetError
+from .interactive import board_figure, show_interactive, slider_figure
 from .models import (LinearRegression, LinearRegressionScratch, MLP, MLPScratch,
                      SoftmaxRegression, SoftmaxRegressionScratch)
 from .module import Classifier, Module
@@ -21,4 +22,3 @@ from .sgd import SGD
 from .trainer import NonFiniteLossError, Trainer
 
 __version__ = "0.1.0"
-from .interactive import board_figure, show_interactive, slider_figure  # noqa: E402

@@ -8,8 +8,8 @@ import torch
 def softmax(X: torch.Tensor) -> torch.Tensor:
     """Row-wise softmax of a matrix, stable for large inputs (the row maximum is subtracted).
 
-    >>> softmax(torch.tensor([[0.0, 100.0], [1.0, 1.0]]))
-    tensor([[0.0000, 1.0000],
+    >>> softmax(torch.tensor([[1000.0, 1000.0], [0.0, 0.0]]))  # exp(1000) alone is inf
+    tensor([[0.5000, 0.5000],
             [0.5000, 0.5000]])
     """
     X_exp = torch.exp(X - X.max(dim=-1, keepdim=True).values)
@@ -27,22 +27,22 @@ def cross_entropy(y_hat: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
 
 
 def relu(X: torch.Tensor) -> torch.Tensor:
-    """``max(X, 0)`` elementwise.
+    """``max(X, 0)`` elementwise; like ``torch.relu``, its gradient at 0 is 0 and nan stays nan.
 
-    >>> relu(torch.tensor([-2.0, 0.0, 3.0]))
-    tensor([0., 0., 3.])
+    >>> X = torch.tensor([-2.0, 0.0, 3.0], requires_grad=True)
+    >>> relu(X).sum().backward(); relu(X).detach(), X.grad
+    (tensor([0., 0., 3.]), tensor([0., 0., 1.]))
     """
-    return torch.maximum(X, torch.zeros_like(X))
+    return torch.where(X <= 0, torch.zeros_like(X), X)
 
 
 def prelu(X: torch.Tensor, alpha: float = 0.25) -> torch.Tensor:
-    """Parametrised ReLU, ``max(0, x) + alpha * min(0, x)``.
+    """Parametrised ReLU, ``max(0, x) + alpha * min(0, x)``; like ``F.prelu``, slope ``alpha`` at 0.
 
     >>> prelu(torch.tensor([-2.0, 3.0]), alpha=0.1)
     tensor([-0.2000,  3.0000])
     """
-    zero = torch.zeros_like(X)
-    return torch.maximum(zero, X) + alpha * torch.minimum(zero, X)
+    return torch.where(X > 0, X, alpha * X)
 
 
 def swish(X: torch.Tensor, beta: float = 1.0) -> torch.Tensor:

@@ -16,5 +16,7 @@ mkdir -p _build/assets/static/plotly
 cp "$(.venv/bin/python -c 'import plotly, pathlib; print(pathlib.Path(plotly.__file__).parent / "package_data/plotly.min.js")')" _build/assets/static/plotly/
 start=$(date +%s)
 .venv/bin/jupyter-book build . --warningiserror --keep-going --quiet
+# The executed notebooks, next to their pages and in their download menus (.ipynb).
+.venv/bin/python scripts/publish_notebooks.py
 echo "$hash" > "$stamp"
 echo "Built in $(( $(date +%s) - start )) s. Open: file://$PWD/_build/html/index.html"

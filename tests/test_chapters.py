@@ -8,11 +8,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import jupytext
+import nbformat
 import pytest
 import yaml
 from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parents[1]
+EXECUTED = ROOT / "_build" / "executed-by-tests"
 
 
 def toc_files() -> list[Path]:
@@ -38,3 +40,7 @@ def test_page_executes(page: Path) -> None:
         pytest.skip(f"{page.name} has no code cells")
     NotebookClient(notebook, timeout=900, kernel_name="python3", allow_errors=False,
                    resources={"metadata": {"path": str(page.parent)}}).execute()
+    # Kept so that tests/test_reproducible.py can compare it with the book build's run.
+    target = EXECUTED / page.relative_to(ROOT).with_suffix(".ipynb")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(notebook, target)

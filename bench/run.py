@@ -1,0 +1,176 @@
+"""Speed benchmark: each figure against its baseline measured in the same run, as ratios.
+
+Run with ``make bench``. Prints a table and writes it to ``bench/results/latest.md``.
+Machines here are shared and noisy, so every figure is a median over repeats, and the
+targets are ratios, never absolute times. Nothing here is a test: it asserts nothing.
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Callable
+
+import torch
+
+import dl_lib as d2l
+from dl_lib.fashion_mnist import find_split
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "bench" / "results"
+TV_ROOT = ROOT / "_build" / "data"
+
+
+def timed(fn: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def median_time(fn: Callable[[], object], repeats: int) -> float:
+    fn()  # warm-up: first-touch allocations, lazy imports, thread pools
+    return statistics.median(timed(fn) for _ in range(repeats))
+
+
+def one_pass(loader) -> None:
+    for X, y in loader:
+        pass
+
+
+def torchvision_loader(resize: tuple[int, int]):
+    """d2l 1.0.3's pipeline: per-image PIL transforms and 4 worker processes."""
+    import torchvision
+    from torchvision import transforms
+
+    raw = TV_ROOT / "FashionMNIST" / "raw"
+    raw.mkdir(parents=True, exist_ok=True)
+    for train in (True, False):
+        for path in find_split(None, train):
+            target = raw / path.name.removesuffix(".gz")
+            if not target.exists():
+                opener = gzip.open if path.suffix == ".gz" else open
+                with opener(path, "rb") as src, open(target, "wb") as dst:
+                    shutil.copyfileobj(src, dst)
+    trans = transforms.Compose([transforms.Resize(resize), transforms.ToTensor()])
+    dataset = torchvision.datasets.FashionMNIST(str(TV_ROOT), train=True, transform=trans,
+                                                download=False)
+    return torch.utils.data.DataLoader(dataset, 256, shuffle=True, num_workers=4)
+
+
+def bench_data(rows: list[tuple[str, str, str, str]]) -> float:
+    pass_28 = 0.0
+    for size in ((28, 28), (32, 32)):
+        data = d2l.FashionMNIST(batch_size=256, resize=size)
+        ours = median_time(lambda: one_pass(data.train_dataloader()), 7)
+        theirs = median_time(lambda: one_pass(torchvision_loader(size)), 3)
+        rows.append((f"1. data pass, batch 256, resize {size}",
+                     f"dl_lib {ours * 1e3:.0f} ms", f"torchvision+DataLoader(4 workers) "
+                     f"{theirs * 1e3:.0f} ms", f"{theirs / ours:.0f}x faster (target >= 50x)"))
+        if size == (28, 28):
+            pass_28 = ours
+    return pass_28
+
+
+def streamed_batches(data):
+    return [X.reshape(len(X), -1) for X, _ in data.train_dataloader()], \
+           [X.reshape(len(X), -1) for X, _ in data.val_dataloader()]
+
+
+def matmul_floor(train, val, hidden: int = 256, outputs: int = 10) -> None:
+    """The epoch's bare matmuls: forward, weight gradients, hidden gradient, validation."""
+    W1, W2 = torch.randn(784, hidden), torch.randn(hidden, outputs)
+    for X in train:
+        H = X @ W1
+        O = H @ W2
+        H.T @ O
+        G = O @ W2.T
+        X.T @ G
+    for X in val:
+        (X @ W1) @ W2
+
+
+def bench_training(rows, pass_28: float) -> None:
+    data = d2l.FashionMNIST(batch_size=256)
+    train, val = streamed_batches(data)
+    model = d2l.MLP(num_outputs=10, num_hiddens=256, lr=0.1)
+    d2l.Trainer(max_epochs=1).fit(model, data)  # materialise the lazy layers, warm up
+    ratios, epochs, floors = [], [], []
+    for _ in range(5):
+        epoch = timed(lambda: d2l.Trainer(max_epochs=1).fit(model, data))
+        floor = timed(lambda: matmul_floor(train, val))
+        ratios.append(epoch / floor)
+        epochs.append(epoch)
+        floors.append(floor)
+    rows.append(("2. MLP 784-256-10 epoch via Trainer.fit (SGD, lr 0.1, batch 256, val, board)",
+                 f"epoch {statistics.median(epochs):.3f} s",
+                 f"matmul floor {statistics.median(floors):.3f} s",
+                 f"{statistics.median(ratios):.2f}x the floor (target <= 1.5x)"))
+    softmax = d2l.SoftmaxRegressionScratch(784, 10, lr=0.1)
+    epoch = median_time(lambda: d2l.Trainer(max_epochs=1).fit(softmax, data), 5)
+    rows.append(("2b. softmax regression scratch epoch", f"epoch {epoch:.3f} s",
+                 f"data pass {pass_28:.3f} s", f"{epoch / pass_28:.1f}x the data pass"))
+
+
+def full_accuracy(model, data) -> float:
+    model.eval()
+    with torch.no_grad():
+        hits = sum(float(model.accuracy(model(X), y, averaged=False).sum())
+                   for X, y in data.val_dataloader())
+    return hits / len(data.val)
+
+
+def bench_accuracy(rows) -> None:
+    data = d2l.FashionMNIST(batch_size=256)
+    for name, make, target in (
+        ("softmax regression scratch", lambda: d2l.SoftmaxRegressionScratch(784, 10, lr=0.1), 0.824),
+        ("MLP scratch 784-256-10", lambda: d2l.MLPScratch(784, 10, 256, lr=0.1), 0.850),
+    ):
+        d2l.set_seed(0)
+        model = make()
+        seconds = timed(lambda: d2l.Trainer(max_epochs=10).fit(model, data))
+        acc = full_accuracy(model, data)
+        rows.append((f"4. {name}, 10 epochs, set_seed(0)", f"val acc {acc:.4f}",
+                     f"d2l 1.0.3: {target}", f"{'met' if acc >= target else 'MISSED'} "
+                     f"({seconds / 10:.2f} s/epoch)"))
+
+
+def bench_import(rows) -> None:
+    def run(code: str) -> float:
+        return timed(lambda: subprocess.run([sys.executable, "-c", code], check=True))
+
+    lib, base = [], []
+    for _ in range(7):
+        base.append(run("import torch"))
+        lib.append(run("import dl_lib"))
+    ratios = [a / b for a, b in zip(lib, base)]
+    rows.append(("5. start-up: python -c 'import dl_lib'", f"{statistics.median(lib):.2f} s",
+                 f"import torch {statistics.median(base):.2f} s",
+                 f"{statistics.median(ratios):.2f}x (target <= 1.3x)"))
+
+
+def main() -> None:
+    os.environ.setdefault("DL_LIB_DOWNLOAD", "0")
+    rows: list[tuple[str, str, str, str]] = []
+    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, "
+          f"GPU: {torch.cuda.get_device_name(0) if torch.cuda.is_available() else 'none'}")
+    pass_28 = bench_data(rows)
+    bench_training(rows, pass_28)
+    bench_accuracy(rows)
+    bench_import(rows)
+    table = ["| what | dl_lib | baseline (same run) | ratio |", "|---|---|---|---|"]
+    table += [f"| {' | '.join(row)} |" for row in rows]
+    text = "\n".join(table)
+    print(text)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "latest.md").write_text(text + "\n")
+    print(f"written to {RESULTS / 'latest.md'}")
+
+
+if __name__ == "__main__":
+    main()
