@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+import os
+from pathlib import Path
 from typing import Any, Iterator, Sequence
 
 import torch
@@ -19,6 +21,15 @@ def check_batch_size(batch_size: Any) -> int:
     if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
         raise ValueError(f"batch_size must be a whole number of at least 1, not {batch_size!r}")
     return batch_size
+
+
+def default_data_root() -> str:
+    """Where data sets are kept unless a ``root`` is given: ``$DL_LIB_DATA``, else a cache folder.
+
+    >>> os.environ.get("DL_LIB_DATA") or default_data_root().endswith("dl_lib")
+    True
+    """
+    return os.environ.get("DL_LIB_DATA") or str(Path.home() / ".cache" / "dl_lib")
 
 
 class TensorLoader:
@@ -90,6 +101,8 @@ class DataModule(HyperParameters):
 
     def __init__(self, root: str | None = None, num_workers: int = 0) -> None:
         self.save_hyperparameters()
+        if root is None:  # d2l code passes self.root to torchvision, so it must be a folder
+            self.root = default_data_root()
 
     def get_dataloader(self, train: bool) -> Any:
         """The loader of the training (``train=True``) or validation split."""

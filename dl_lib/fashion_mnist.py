@@ -16,7 +16,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from .data import DataModule, TensorLoader, check_batch_size
+from .data import DataModule, TensorLoader, check_batch_size, default_data_root
 from .idx_files import CorruptDatasetError, read_split
 from .plotting import show_images
 
@@ -198,6 +198,7 @@ class FashionMNIST(DataModule):
         check_batch_size(batch_size)
         size = check_resize(resize)
         self.save_hyperparameters()
+        self.root = root or default_data_root()
         splits = []
         for train in (True, False):
             images, labels = load_split(root, train)

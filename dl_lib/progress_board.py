@@ -1,11 +1,14 @@
 """``ProgressBoard``: curves that grow while a model trains (section 3.2).
 
 Live in Jupyter (redrawn in place at most once a second and once more when the cell ends), a
-single final figure in the built book, and silent in scripts, where ``save`` writes it to a file.
+single final figure in the built book, and silent in scripts, where ``save`` writes it to a file
+(and, with ``DL_LIB_FIGURE_DIR`` set, its final state is saved there when training or the
+script ends).
 """
 
 from __future__ import annotations
 
+import atexit
 import os
 import time
 import weakref
@@ -29,7 +32,7 @@ class Point:
 
 
 _dirty_boards: "weakref.WeakSet[ProgressBoard]" = weakref.WeakSet()
-_hook = {"registered": False}
+_hook = {"registered": False, "atexit": False}
 
 
 def _flush_dirty_boards(*_: Any) -> None:
@@ -73,12 +76,16 @@ class ProgressBoard:
             return
         line.append(Point(sum(p.x for p in raw) / len(raw), sum(p.y for p in raw) / len(raw)))
         raw.clear()
-        if not self.display or not in_notebook():
+        if not self.display:
             return
-        _dirty_boards.add(self)
-        _register_cell_end_hook()
-        if time.monotonic() - self._last_render >= self.min_interval:
-            self.show()
+        if in_notebook():
+            _dirty_boards.add(self)
+            _register_cell_end_hook()
+            if time.monotonic() - self._last_render >= self.min_interval:
+                self.show()
+        elif os.environ.get("DL_LIB_FIGURE_DIR"):
+            _dirty_boards.add(self)  # saved once, when the script ends (or by show())
+            _register_exit_hook()
 
     def last(self, label: str) -> float:
         """The latest averaged value of curve ``label``.
@@ -155,3 +162,9 @@ def _register_cell_end_hook() -> None:
     if shell is not None:
         shell.events.register("post_run_cell", _flush_dirty_boards)
         _hook["registered"] = True
+
+
+def _register_exit_hook() -> None:
+    if not _hook["atexit"]:
+        atexit.register(_flush_dirty_boards)
+        _hook["atexit"] = True
