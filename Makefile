@@ -5,7 +5,10 @@ SHELL := /bin/bash
 PY := .venv/bin/python
 VENV_STAMP := .venv/.installed
 NODE_STAMP := node_modules/.installed
-export DL_LIB_DOWNLOAD ?= 0
+# Never download in tests or builds where Debian's copy of the data can be installed; on a
+# machine without it (no apt-get), dl_lib falls back to torchvision's download and says so.
+# (Expanded when a recipe runs, i.e. after `system` has tried to install the data.)
+export DL_LIB_DOWNLOAD ?= $(shell test -d /usr/share/datasets/fashion-mnist && echo 0 || echo 1)
 export MPLBACKEND := Agg
 export PYTHONHASHSEED := 0
 

@@ -24,11 +24,11 @@ ADDRESS = re.compile(r"0x[0-9a-f]{6,}|\bid\(\w+\): \d+")
 
 
 def outputs(cell: nbformat.NotebookNode) -> list[str]:
-    shown = []
+    """What a cell shows; printed text is joined, since a build may merge or split streams."""
+    printed = "".join(o.text for o in cell.get("outputs", []) if o.output_type == "stream")
+    shown = [printed.rstrip()] if printed.strip() else []
     for out in cell.get("outputs", []):
-        if out.output_type == "stream":
-            shown.append(out.text)
-        elif out.output_type in ("display_data", "execute_result"):
+        if out.output_type in ("display_data", "execute_result"):
             shown += [f"{k}: {out.data[k]}" for k in COMPARED if k in out.data]
         elif out.output_type == "error":
             shown.append(f"{out.ename}: {out.evalue}")
