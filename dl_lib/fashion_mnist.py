@@ -221,9 +221,9 @@ class FashionMNIST(DataModule):
                             transform=to_unit_float)
 
     def visualize(self, batch: Sequence[torch.Tensor], nrows: int = 1, ncols: int = 8,
-                  labels: Sequence[str] = ()) -> None:
+                  labels: Sequence[str] = (), alt: str | None = None) -> None:
         """Show the first ``nrows * ncols`` images of a batch with their labels as titles."""
         X, y = batch[0], batch[1]
         if not labels:
             labels = self.text_labels(y)
-        show_images(X.squeeze(1), nrows, ncols, titles=list(labels))
+        show_images(X.squeeze(1), nrows, ncols, titles=list(labels), alt=alt)
