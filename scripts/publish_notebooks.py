@@ -1,9 +1,13 @@
 """Publish each chapter's executed notebook next to its page, and offer it in the page's menu.
 
 Jupyter Book 1 offers only the ``.md`` source of a MyST notebook for download. The build
-leaves the executed notebooks in ``<build>/jupyter_execute/<page>.ipynb``; this script copies
-each one to ``<build>/html/<page>.ipynb`` (next to ``<page>.html``) and adds a ``.ipynb``
-entry, built like the theme's own ``.md`` entry, to that page's download menu.
+leaves each notebook page in ``<build>/jupyter_execute/<page>.ipynb``; this script writes it,
+with its outputs, to ``<build>/html/<page>.ipynb`` (next to ``<page>.html``) and adds a
+``.ipynb`` entry, built like the theme's own ``.md`` entry, to that page's download menu.
+
+The outputs come from the execution cache (``<build>/.jupyter_cache``) when there is one:
+when myst-nb (1.4) takes a page's outputs from the cache instead of executing it, it writes
+the notebook *without* outputs to ``jupyter_execute``, though the page shows them.
 
 Run after ``jupyter-book build`` (``scripts/build_book.sh`` does): ::
 
@@ -75,6 +79,11 @@ def publish(build: Path) -> list[str]:
     html_dir, executed = build / "html", build / "jupyter_execute"
     if not html_dir.is_dir():
         raise SystemExit(f"{html_dir} does not exist: build the site first (make book)")
+    cache = None
+    if (build / ".jupyter_cache" / "global.db").is_file():
+        from jupyter_cache import get_cache
+
+        cache = get_cache(build / ".jupyter_cache")
     published = []
     for notebook in sorted(executed.rglob("*.ipynb")):
         page = notebook.relative_to(executed).with_suffix("")
@@ -82,6 +91,14 @@ def publish(build: Path) -> list[str]:
         if not page_html.is_file():  # left over from a page that is no longer in the book
             continue
         content = nbformat.read(notebook, as_version=4)
+        if cache is not None:
+            try:
+                _, content = cache.merge_match_into_notebook(content)
+            except KeyError:  # not executed through the cache: keep what the build wrote
+                pass
+        code = [cell for cell in content.cells if cell.cell_type == "code"]
+        if code and not any(cell.get("execution_count") for cell in code):
+            print(f"warning: {notebook} has no outputs", file=sys.stderr)
         content.metadata.pop("source_map", None)  # myst-nb's, of no use to readers
         target = html_dir / page.with_suffix(".ipynb")
         nbformat.write(content, target)  # validates it

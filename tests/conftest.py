@@ -16,6 +16,12 @@ from dl_lib import fashion_mnist
 
 REAL_DIR = Path("/usr/share/datasets/fashion-mnist")
 
+# --doctest-modules imports every .py file under tests/: the seed scripts would run (and try to
+# download) while being collected, and the conftest.py files, all imported under the one name
+# "conftest", would clash with each other. Neither holds doctests.
+collect_ignore = ["seed_code"]
+collect_ignore_glob = ["*conftest.py"]
+
 
 def idx_bytes(array: np.ndarray, magic: int | None = None) -> bytes:
     """``array`` (uint8) as an IDX file: magic number, one 4-byte size per axis, the bytes."""
