@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import random
 import tempfile
@@ -45,7 +46,8 @@ def set_rng_states(states: dict[str, Any]) -> None:
 def save_atomically(obj: Any, path: str | os.PathLike[str]) -> Path:
     """``torch.save`` to a temporary file beside ``path``, flush it to disk, then rename.
 
-    A failure at any point leaves an existing file at ``path`` as it was.
+    A failure at any point leaves an existing file at ``path`` as it was, and no temporary
+    file behind; a failure to write (a full disk, say) is an ``OSError`` that names ``path``.
 
     >>> p = Path(tempfile.mkdtemp()) / "x.ckpt"
     >>> save_atomically({"a": 1}, p) == p, load_checkpoint(p)
@@ -60,6 +62,15 @@ def save_atomically(obj: Any, path: str | os.PathLike[str]) -> Path:
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
+    except OSError as error:
+        Path(tmp).unlink(missing_ok=True)
+        kept = ("the previous checkpoint there is unchanged" if path.exists()
+                else "nothing was saved")
+        fix = ("free some disk space" if error.errno == errno.ENOSPC
+               else "check that you may write to that folder")
+        raise OSError(error.errno, f"could not write the checkpoint {path} "
+                      f"({error.strerror or error}); {kept}. To save it, {fix} "
+                      "or save to another path.") from error
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

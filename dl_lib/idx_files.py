@@ -31,13 +31,14 @@ def read_idx(path: str | Path, magic: int) -> np.ndarray:
             f"{path} cannot be read or decompressed ({error}); delete it and get it again"
         ) from error
     if len(raw) < 8:
-        raise CorruptDatasetError(f"{path} is {len(raw)} bytes long, too short for an IDX header")
+        raise CorruptDatasetError(f"{path} is {len(raw)} bytes long, too short for an IDX "
+                                  "header; delete it and get it again")
     found = int.from_bytes(raw[:4], "big")
     if found != magic:
         raise CorruptDatasetError(
-            f"{path} starts with magic number {found}, but a "
-            f"{'label' if magic == LABEL_MAGIC else 'image'} file starts with {magic}: "
-            "it is not the file its name says, or it is damaged"
+            f"{path} starts with magic number {found}, but "
+            f"{'a label' if magic == LABEL_MAGIC else 'an image'} file starts with {magic}: "
+            "it is not the file its name says, or it is damaged; delete it and get it again"
         )
     ndim = raw[3]
     header = 4 + 4 * ndim
@@ -71,6 +72,7 @@ def read_split(images_path: str | Path, labels_path: str | Path) -> tuple[np.nda
     if len(images) != len(labels):
         raise CorruptDatasetError(
             f"{images_path} holds {len(images)} images but {labels_path} holds "
-            f"{len(labels)} labels; the two files do not belong together"
+            f"{len(labels)} labels; the two files do not belong together: delete both and "
+            "get them again from the same release"
         )
     return images, labels
