@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from typing import Any, Sequence
 
 from .display import FigureView, set_figure_format
@@ -110,7 +111,7 @@ def plot(X: Any, Y: Any = None, xlabel: str | None = None, ylabel: str | None = 
         axes = fig.add_subplot()
         view = FigureView(fig, alt or describe_plot(xlabel, ylabel, legend))
     axes.cla()
-    for x, y, fmt in zip(X, Y, fmts):
+    for x, y, fmt in zip(X, Y, itertools.cycle(fmts)):  # d2l's zip dropped curves past the 4th
         if len(x):
             axes.plot(x, y, fmt)
         else:
