@@ -70,7 +70,8 @@ class TensorLoader:
                 batch = tuple(t[start:start + size] for t in self.tensors)
             else:
                 index = order[start:start + size]
-                batch = tuple(t[index] for t in self.tensors)
+                # index_select is about 3x faster than t[index] for image tensors
+                batch = tuple(t.index_select(0, index) for t in self.tensors)
             if self.transform is not None:
                 batch = self.transform(batch)
             yield batch

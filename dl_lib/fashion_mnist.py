@@ -162,7 +162,7 @@ def to_unit_float(batch: tuple[torch.Tensor, ...]) -> tuple[torch.Tensor, ...]:
     tensor([0., 1.])
     """
     X, *rest = batch
-    return (X.float().div_(255), *rest)
+    return (torch.div(X, 255), *rest)  # one pass: uint8 / int promotes to float32
 
 
 class ImageSplit:
