@@ -35,7 +35,7 @@ def toc_files() -> list[Path]:
 
 @pytest.mark.parametrize("page", toc_files(), ids=lambda p: str(p.relative_to(ROOT)))
 def test_page_executes(page: Path) -> None:
-    notebook = jupytext.read(page)
+    notebook = jupytext.read(page, fmt="md:myst")  # only {code-cell} blocks are code
     if not any(cell.cell_type == "code" for cell in notebook.cells):
         pytest.skip(f"{page.name} has no code cells")
     NotebookClient(notebook, timeout=900, kernel_name="python3", allow_errors=False,

@@ -258,6 +258,17 @@ def _box(locator: Any) -> tuple[float, float]:
     return box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
 
 
+def _state_after(tab, figure: int, slider: int, old: dict, timeout_ms: int = 3000) -> dict:
+    """The figure's state once plotly has redrawn it (it may do so a little after the event)."""
+    waited = 0
+    while True:
+        state = tab.evaluate(_FIGURE_STATE, [figure, slider])
+        if (state["visible"], state["paths"]) != (old["visible"], old["paths"]) or waited >= timeout_ms:
+            return state
+        tab.wait_for_timeout(100)
+        waited += 100
+
+
 def test_every_slider_changes_its_figure(site, context) -> None:
     """Clicking a slider's step and dragging its handle each redraw the figure."""
     with_sliders = {p: [f["sliders"] for f in site.visit(p).shown["interactive"]] for p in PAGES}
@@ -284,14 +295,14 @@ def test_every_slider_changes_its_figure(site, context) -> None:
                 # A click on another step ...
                 target = steps - 1 if before["active"] != steps - 1 else 0
                 tab.mouse.click(_box(ticks.nth(target))[0], rail_y)
-                clicked = tab.evaluate(_FIGURE_STATE, [figure, slider])
+                clicked = _state_after(tab, figure, slider, before)
                 # ... then a drag of the handle to a third position.
                 back = 0 if target != 0 else steps - 1
                 tab.mouse.move(*_box(group.locator(".slider-grip-rect")))
                 tab.mouse.down()
                 tab.mouse.move(_box(ticks.nth(back))[0], rail_y, steps=8)
                 tab.mouse.up()
-                dragged = tab.evaluate(_FIGURE_STATE, [figure, slider])
+                dragged = _state_after(tab, figure, slider, clicked)
                 for action, old, new, step in (("click", before, clicked, target),
                                                ("drag", clicked, dragged, back)):
                     if new["active"] != step:
