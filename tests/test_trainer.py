@@ -9,6 +9,7 @@ import torch
 
 import dl_lib as d2l
 from dl_lib import trainer as trainer_module
+from tiny_models import TinyNet
 
 # tiny_regression() serves 5 training batches of 8 and 2 validation batches of 8.
 N_TRAIN, N_VAL = 5, 2
@@ -105,22 +106,6 @@ def test_asking_for_missing_gpus_warns_once_and_trains_on_cpu(tiny_regression,
 
 
 # --- Reproducibility -------------------------------------------------------------------------
-
-
-class TinyNet(d2l.Module):
-    """A two-layer regression net trained by torch's SGD with momentum."""
-
-    def __init__(self, lr: float = 0.05) -> None:
-        super().__init__()
-        self.save_hyperparameters()
-        self.net = torch.nn.Sequential(torch.nn.Linear(2, 4), torch.nn.ReLU(),
-                                       torch.nn.Linear(4, 1))
-
-    def loss(self, y_hat, y):
-        return torch.nn.functional.mse_loss(y_hat, y)
-
-    def configure_optimizers(self):
-        return torch.optim.SGD(self.parameters(), lr=self.lr, momentum=0.9)
 
 
 def seeded_run(tiny_regression, seed: int) -> d2l.Module:
