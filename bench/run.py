@@ -152,18 +152,34 @@ def full_accuracy(model, data) -> float:
 
 
 def bench_accuracy(rows) -> None:
+    """Accuracy after 10 epochs on the full validation set, and as d2l's board shows it (the
+    mean of the last epoch's batch accuracies). The MLP is also run with seeds 0-4, since a
+    single seed moves its accuracy by about 0.01."""
     data = d2l.FashionMNIST(batch_size=256)
-    for name, make, target in (
-        ("softmax regression scratch", lambda: d2l.SoftmaxRegressionScratch(784, 10, lr=0.1), 0.824),
-        ("MLP scratch 784-256-10", lambda: d2l.MLPScratch(784, 10, 256, lr=0.1), 0.850),
+    for name, make, target, seeds in (
+        ("softmax regression scratch", lambda: d2l.SoftmaxRegressionScratch(784, 10, lr=0.1),
+         0.824, [0]),
+        ("MLP scratch 784-256-10", lambda: d2l.MLPScratch(784, 10, 256, lr=0.1), 0.850,
+         [0, 1, 2, 3, 4]),
     ):
-        d2l.set_seed(0)
-        model = make()
-        seconds = timed(lambda: d2l.Trainer(max_epochs=10).fit(model, data))
-        acc = full_accuracy(model, data)
-        rows.append((f"4. {name}, 10 epochs, set_seed(0)", f"val acc {acc:.4f}",
-                     f"d2l 1.0.3: {target}", f"{'met' if acc >= target else 'MISSED'} "
+        results = []
+        for seed in seeds:
+            d2l.set_seed(seed)
+            model = make()
+            seconds = timed(lambda: d2l.Trainer(max_epochs=10).fit(model, data))
+            results.append((full_accuracy(model, data), model.board.last("val_acc"), seconds))
+        acc, board, seconds = results[0]
+        verdict = "met" if acc >= target else f"full set {target - acc:.4f} short"
+        rows.append((f"4. {name}, 10 epochs, set_seed(0)",
+                     f"val acc {acc:.4f} (board {board:.4f})", f"d2l 1.0.3: {target}",
+                     f"{verdict}; board {'met' if board >= target else 'short'} "
                      f"({seconds / 10:.2f} s/epoch)"))
+        if len(seeds) > 1:
+            median = statistics.median(r[0] for r in results)
+            each = ", ".join(f"{r[0]:.4f}" for r in results)
+            rows.append((f"4b. {name}, seeds {seeds[0]}-{seeds[-1]}",
+                         f"median val acc {median:.4f}", f"d2l 1.0.3: {target}",
+                         f"{'met' if median >= target else 'short'} (each: {each})"))
 
 
 def bench_import(rows) -> None:
