@@ -65,6 +65,26 @@ class LinearFunction(torch.autograd.Function):
         return grad_X, grad_W, grad_b
 
 
+class MatmulFunction(torch.autograd.Function):
+    """``A @ B`` for matrices, with forward and backward passes on oneDNN's kernel."""
+
+    @staticmethod
+    def forward(ctx: Any, A: torch.Tensor, B: torch.Tensor) -> torch.Tensor:
+        A = A.contiguous()
+        B = B.contiguous()
+        ctx.save_for_backward(A, B)
+        return _kernel(A, B.t().contiguous(), None)
+
+    @staticmethod
+    def backward(ctx: Any, G: torch.Tensor) -> tuple[Any, ...]:
+        A, B = ctx.saved_tensors
+        G = G.contiguous()
+        grad_A = _kernel(G, B, None) if ctx.needs_input_grad[0] else None  # G @ B.T
+        grad_B = (_kernel(A.t().contiguous(), G.t().contiguous(), None)  # A.T @ G
+                  if ctx.needs_input_grad[1] else None)
+        return grad_A, grad_B
+
+
 def _fast_path(*tensors: torch.Tensor | None) -> bool:
     return onednn_available() and all(
         t is None or (t.device.type == "cpu" and t.dtype == torch.float32) for t in tensors)
@@ -91,7 +111,7 @@ def matmul(A: torch.Tensor, B: torch.Tensor) -> torch.Tensor:
     """
     if A.dim() != 2 or B.dim() != 2 or not _fast_path(A, B):
         return torch.matmul(A, B)
-    return LinearFunction.apply(A, B.t(), None)
+    return MatmulFunction.apply(A, B)
 
 
 class Linear(nn.Linear):
