@@ -28,37 +28,65 @@ concat, stack = torch.cat, torch.stack
 
 
 def numpy(x: torch.Tensor, *args: Any, **kwargs: Any) -> Any:
-    """``x`` as a NumPy array (detached from autograd)."""
+    """``x`` as a NumPy array (detached from autograd).
+
+    >>> numpy(tensor([1.0, 2.0], requires_grad=True))
+    array([1., 2.], dtype=float32)
+    """
     return x.detach().numpy(*args, **kwargs)
 
 
 def reshape(x: torch.Tensor, *args: Any, **kwargs: Any) -> torch.Tensor:
-    """``x.reshape(...)``."""
+    """``x.reshape(...)``.
+
+    >>> reshape(arange(6), (2, 3)).shape
+    torch.Size([2, 3])
+    """
     return x.reshape(*args, **kwargs)
 
 
 def to(x: torch.Tensor, *args: Any, **kwargs: Any) -> torch.Tensor:
-    """``x.to(...)``."""
+    """``x.to(...)``.
+
+    >>> to(tensor([1, 2]), float32)
+    tensor([1., 2.])
+    """
     return x.to(*args, **kwargs)
 
 
 def reduce_sum(x: torch.Tensor, *args: Any, **kwargs: Any) -> torch.Tensor:
-    """``x.sum(...)``."""
+    """``x.sum(...)``.
+
+    >>> reduce_sum(tensor([[1, 2], [3, 4]]), axis=0)
+    tensor([4, 6])
+    """
     return x.sum(*args, **kwargs)
 
 
 def reduce_mean(x: torch.Tensor, *args: Any, **kwargs: Any) -> torch.Tensor:
-    """``x.mean(...)``."""
+    """``x.mean(...)``.
+
+    >>> reduce_mean(tensor([[1.0, 2.0], [3.0, 4.0]]), axis=1)
+    tensor([1.5000, 3.5000])
+    """
     return x.mean(*args, **kwargs)
 
 
 def argmax(x: torch.Tensor, *args: Any, **kwargs: Any) -> torch.Tensor:
-    """``x.argmax(...)``."""
+    """``x.argmax(...)``.
+
+    >>> argmax(tensor([[1, 5], [7, 2]]), axis=1)
+    tensor([1, 0])
+    """
     return x.argmax(*args, **kwargs)
 
 
 def astype(x: torch.Tensor, *args: Any, **kwargs: Any) -> torch.Tensor:
-    """``x.type(...)``."""
+    """``x.type(...)``.
+
+    >>> astype(tensor([1.7, -1.7]), int32)
+    tensor([ 1, -1], dtype=torch.int32)
+    """
     return x.type(*args, **kwargs)
 
 

@@ -11,7 +11,11 @@ IMAGE_MAGIC, LABEL_MAGIC = 2051, 2049
 
 
 class CorruptDatasetError(ValueError):
-    """An IDX file exists but cannot be the data it should be (truncated, wrong magic, ...)."""
+    """An IDX file exists but cannot be the data it should be (truncated, wrong magic, ...).
+
+    >>> issubclass(CorruptDatasetError, ValueError)
+    True
+    """
 
 
 def read_idx(path: str | Path, magic: int) -> np.ndarray:

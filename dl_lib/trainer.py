@@ -25,7 +25,11 @@ _warned = {"no_gpu": False}
 
 
 class NonFiniteLossError(FloatingPointError):
-    """The training loss became ``nan`` or ``inf``."""
+    """The training loss became ``nan`` or ``inf``.
+
+    >>> issubclass(NonFiniteLossError, FloatingPointError)
+    True
+    """
 
 
 class Trainer(HyperParameters):
