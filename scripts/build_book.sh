@@ -6,7 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 stamp=_build/.dl_lib_hash
 hash=$(cat dl_lib/*.py _config.yml | sha256sum | cut -d' ' -f1)
-if [ -f "$stamp" ] && [ "$(cat "$stamp")" != "$hash" ]; then
+# No stamp with a cache present means an earlier build stopped half-way: trust nothing.
+if [ -d _build/.jupyter_cache ] && [ "$(cat "$stamp" 2>/dev/null)" != "$hash" ]; then
   echo "dl_lib or _config.yml changed since the last build: executing every chapter again."
   rm -rf _build/html _build/.doctrees _build/jupyter_execute _build/.jupyter_cache
 fi
