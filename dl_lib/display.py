@@ -52,10 +52,13 @@ def figure_bytes(fig: Figure, fmt: str | None = None) -> bytes:
     >>> fig = Figure(figsize=(1, 1)); figure_bytes(fig, "png")[:4]
     b'\\x89PNG'
     """
+    import matplotlib
+
     fmt = fmt or _FORMAT["name"]
     buffer = io.BytesIO()
     metadata: dict[str, Any] = {"Date": None} if fmt == "svg" else {"Software": None}
-    fig.savefig(buffer, format=fmt, bbox_inches="tight", metadata=metadata)
+    with matplotlib.rc_context({"svg.hashsalt": "dl_lib"}):  # else SVG ids are random
+        fig.savefig(buffer, format=fmt, bbox_inches="tight", metadata=metadata)
     return buffer.getvalue()
 
 

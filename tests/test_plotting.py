@@ -228,3 +228,29 @@ def test_trainer_board_shows_train_and_validation_curves_by_epoch(tiny_regressio
     assert board.xlabel == "epoch" and list(board.xlim) == [0, 2]
     assert [p.x for p in board.data["val_loss"]] == [1, 2]
     assert [round(p.x, 6) for p in board.data["train_loss"]] == [0.1, 0.5, 0.9, 1.3, 1.7]
+
+
+def test_board_image_depends_on_its_data_only() -> None:
+    """Two builds redraw a live board a different number of times; the last image must agree."""
+    from dl_lib.display import figure_bytes
+
+    def board_after(renders_between: bool) -> bytes:
+        board = d2l.ProgressBoard("epoch", xlim=[0, 10])
+        for i in range(40):  # the y range, and so the tick labels' widths, keep changing
+            board.draw(i / 4, 1000 / (i + 1) ** 3, "train_loss")
+            board.draw(i / 4, 0.5 + i / 100, "val_acc", every_n=4)
+            if renders_between:
+                figure_bytes(board.render(), "png")
+        return figure_bytes(board.render(), "png")
+
+    assert board_after(True) == board_after(False)
+
+
+def test_svg_output_is_the_same_every_time() -> None:
+    from matplotlib.figure import Figure
+
+    from dl_lib.display import figure_bytes
+
+    fig = Figure()
+    fig.add_subplot().plot([0, 1], [1, 0])
+    assert figure_bytes(fig, "svg") == figure_bytes(fig, "svg")
