@@ -23,13 +23,16 @@ def check_batch_size(batch_size: Any) -> int:
     return batch_size
 
 
+CACHE_DIR = Path.home() / ".cache" / "dl_lib"
+
+
 def default_data_root() -> str:
     """Where data sets are kept unless a ``root`` is given: ``$DL_LIB_DATA``, else a cache folder.
 
     >>> os.environ.get("DL_LIB_DATA") or default_data_root().endswith("dl_lib")
     True
     """
-    return os.environ.get("DL_LIB_DATA") or str(Path.home() / ".cache" / "dl_lib")
+    return os.environ.get("DL_LIB_DATA") or str(CACHE_DIR)
 
 
 class TensorLoader:

@@ -16,12 +16,11 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from .data import DataModule, TensorLoader, check_batch_size, default_data_root
+from .data import CACHE_DIR, DataModule, TensorLoader, check_batch_size, default_data_root
 from .idx_files import CorruptDatasetError, read_split
 from .plotting import show_images
 
 DEBIAN_DIR = Path("/usr/share/datasets/fashion-mnist")
-CACHE_DIR = Path.home() / ".cache" / "dl_lib"
 FILES = {
     True: ("train-images-idx3-ubyte", "train-labels-idx1-ubyte"),
     False: ("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"),
