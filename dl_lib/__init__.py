@@ -6,9 +6,10 @@
 """
 
 from .aliases import *  # noqa: F401,F403
-from .data import DataModule, SyntheticRegressionData, TensorLoader
+from .data_module import DataModule, SyntheticRegressionData, TensorLoader
 from .device import cpu, gpu, num_gpus, set_seed, try_all_gpus, try_gpu
 from .fashion_mnist import DatasetNotFoundError, FashionMNIST
+from .figure_view import set_next_alt
 from .functional import cross_entropy, prelu, relu, softmax, swish
 from .hyperparams import HyperParameters, add_to_class
 from .idx_files import CorruptDatasetError
@@ -18,7 +19,7 @@ from .models import (LinearRegression, LinearRegressionScratch, MLP, MLPScratch,
 from .module import Classifier, Module
 from .plotting import plot, set_axes, set_figsize, show_images, use_svg_display
 from .progress_board import ProgressBoard
-from .sgd import SGD
+from .optimizer import SGD
 from .trainer import NonFiniteLossError, Trainer
 
 __version__ = "0.1.0"

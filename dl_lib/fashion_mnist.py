@@ -16,7 +16,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from .data import CACHE_DIR, DataModule, TensorLoader, check_batch_size, default_data_root
+from .data_module import CACHE_DIR, DataModule, TensorLoader, check_batch_size, default_data_root
 from .idx_files import CorruptDatasetError, read_split
 from .plotting import show_images
 

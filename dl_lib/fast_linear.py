@@ -9,12 +9,13 @@ kernel exists (and ``DL_LIB_ONEDNN`` is not ``0``); everything else takes ``F.li
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 import torch
 import torch.nn.functional as F
 from torch import nn
+
+from . import settings
 
 _state: dict[str, bool] = {}
 
@@ -26,7 +27,7 @@ def onednn_available() -> bool:
     True
     """
     if "ok" not in _state:
-        ok = (os.environ.get("DL_LIB_ONEDNN", "1") != "0"
+        ok = (settings.onednn_requested()
               and torch.backends.mkldnn.is_available()
               and hasattr(torch.ops.mkldnn, "_linear_pointwise"))
         if ok:

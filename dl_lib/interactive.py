@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
 
-from .display import in_notebook
+from .figure_view import in_notebook
 
 
 def _stable_id(fig: Any) -> str:
@@ -61,10 +61,10 @@ def show_interactive(fig: Any, alt: str) -> None:
 
         display(PlotlyOutput(fig, alt))
         return
-    folder = os.environ.get("DL_LIB_FIGURE_DIR")
+    folder = settings.figure_dir()
     if folder:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        fig.write_html(Path(folder) / f"{_stable_id(fig)}.html", include_plotlyjs=True)
+        folder.mkdir(parents=True, exist_ok=True)
+        fig.write_html(folder / f"{_stable_id(fig)}.html", include_plotlyjs=True)
 
 
 def slider_figure(x: Sequence[float], curves: Callable[[float], Mapping[str, Sequence[float]]],

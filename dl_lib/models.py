@@ -14,7 +14,7 @@ from torch import nn
 from . import fast_linear
 from .functional import cross_entropy, relu, softmax
 from .module import Classifier, Module
-from .sgd import SGD
+from .optimizer import SGD
 
 
 def flatten_inputs(model: Module, X: torch.Tensor, num_inputs: int) -> torch.Tensor:

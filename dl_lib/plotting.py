@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 from typing import Any, Sequence
 
-from .display import FigureView, set_figure_format
+from .figure_view import FigureView, set_figure_format
 
 _FIGSIZE = {"size": (3.5, 2.5)}
 
@@ -23,7 +23,7 @@ def set_figsize(figsize: tuple[float, float] = (3.5, 2.5)) -> None:
 
     >>> set_figsize((4, 3)); set_figsize()
     """
-    _FIGSIZE["size"] = tuple(figsize)  # type: ignore[assignment]
+    settings.switches.figsize = (float(figsize[0]), float(figsize[1]))
 
 
 def new_figure(figsize: tuple[float, float] | None = None) -> Any:
@@ -34,7 +34,7 @@ def new_figure(figsize: tuple[float, float] | None = None) -> Any:
     """
     from matplotlib.figure import Figure
 
-    return Figure(figsize=figsize or _FIGSIZE["size"], layout="constrained")
+    return Figure(figsize=figsize or settings.switches.figsize, layout="constrained")
 
 
 def _as_array(values: Any) -> Any:
@@ -109,7 +109,7 @@ def plot(X: Any, Y: Any = None, xlabel: str | None = None, ylabel: str | None = 
     if axes is None:
         fig = new_figure(figsize)
         axes = fig.add_subplot()
-        view = FigureView(fig, alt or describe_plot(xlabel, ylabel, legend))
+        view = FigureView(fig, alt or take_alt(describe_plot(xlabel, ylabel, legend)))
     axes.cla()
     for x, y, fmt in zip(X, Y, itertools.cycle(fmts)):  # d2l's zip dropped curves past the 4th
         if len(x):
@@ -137,6 +137,8 @@ def show_images(imgs: Any, num_rows: int, num_cols: int, titles: Sequence[str] |
             ax.set_title(titles[i], fontsize=8)
     for ax in axes[len(imgs):]:
         ax.axis("off")
+    if alt is None and settings.switches.next_alt is not None:
+        alt = take_alt("")
     if alt is None:
         shown = [t.replace("\n", " / ") for t in (titles or [])[: len(axes)]]
         alt = f"A grid of {min(len(imgs), len(axes))} images" + (

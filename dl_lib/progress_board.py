@@ -15,7 +15,7 @@ import weakref
 from dataclasses import dataclass
 from typing import Any, Sequence
 
-from .display import FigureView, in_notebook
+from .figure_view import FigureView, in_notebook
 from .plotting import new_figure, set_axes
 
 
@@ -83,7 +83,7 @@ class ProgressBoard:
             _register_cell_end_hook()
             if time.monotonic() - self._last_render >= self.min_interval:
                 self.show()
-        elif os.environ.get("DL_LIB_FIGURE_DIR"):
+        elif settings.figure_dir():
             _dirty_boards.add(self)  # saved once, when the script ends (or by show())
             _register_exit_hook()
 
@@ -132,7 +132,7 @@ class ProgressBoard:
     def show(self) -> None:
         """Show the board now (in Jupyter: redraw it in place)."""
         _dirty_boards.discard(self)
-        if not self.display or not (in_notebook() or os.environ.get("DL_LIB_FIGURE_DIR")):
+        if not self.display or not (in_notebook() or settings.figure_dir()):
             return  # nowhere to show it: skip the drawing, which costs tens of milliseconds
         fig = self.render()
         if self._view is None:

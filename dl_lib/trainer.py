@@ -18,7 +18,7 @@ import torch
 
 from .checkpoint import load_checkpoint, rng_states, save_atomically, set_rng_states
 from .device import gpu, num_gpus as available_gpus
-from .display import in_notebook
+from .figure_view import in_notebook
 from .hyperparams import HyperParameters
 
 _warned = {"no_gpu": False}

@@ -14,7 +14,7 @@ import pytest
 import torch
 
 import dl_lib as d2l
-from dl_lib import display, plotting
+from dl_lib import figure_view as display, plotting
 
 SCRIPT_34 = textwrap.dedent('''
     """Section 3.4 as a plain script, written against d2l's names."""
@@ -232,7 +232,7 @@ def test_trainer_board_shows_train_and_validation_curves_by_epoch(tiny_regressio
 
 def test_board_image_depends_on_its_data_only() -> None:
     """Two builds redraw a live board a different number of times; the last image must agree."""
-    from dl_lib.display import figure_bytes
+    from dl_lib.figure_view import figure_bytes
 
     def board_after(renders_between: bool) -> bytes:
         board = d2l.ProgressBoard("epoch", xlim=[0, 10])
@@ -249,7 +249,7 @@ def test_board_image_depends_on_its_data_only() -> None:
 def test_svg_output_is_the_same_every_time() -> None:
     from matplotlib.figure import Figure
 
-    from dl_lib.display import figure_bytes
+    from dl_lib.figure_view import figure_bytes
 
     fig = Figure()
     fig.add_subplot().plot([0, 1], [1, 0])

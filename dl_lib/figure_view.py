@@ -14,11 +14,11 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from . import settings
+
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-_FORMAT = {"name": "png"}
-_saved_count = {"n": 0}
 
 
 def set_figure_format(name: str) -> None:
@@ -28,7 +28,27 @@ def set_figure_format(name: str) -> None:
     """
     if name not in ("png", "svg"):
         raise ValueError(f"figure format must be 'png' or 'svg', not {name!r}")
-    _FORMAT["name"] = name
+    settings.switches.figure_format = name
+
+
+def set_next_alt(alt: str) -> None:
+    """Use ``alt`` as the alt text of the next figure shown, instead of one made from its labels.
+
+    The book calls it in a cell hidden from the page, so that the lesson's plotting cell
+    stays short; without it (in a downloaded notebook, say) figures describe themselves.
+
+    >>> set_next_alt("A parabola"); take_alt("Line plot of y against x.")
+    'A parabola'
+    >>> take_alt("Line plot of y against x.")
+    'Line plot of y against x.'
+    """
+    settings.switches.next_alt = alt
+
+
+def take_alt(default: str) -> str:
+    """The alt text set by ``set_next_alt`` (used up by this call), else ``default``."""
+    alt, settings.switches.next_alt = settings.switches.next_alt, None
+    return alt or default
 
 
 def in_notebook() -> bool:
@@ -54,7 +74,7 @@ def figure_bytes(fig: Figure, fmt: str | None = None) -> bytes:
     """
     import matplotlib
 
-    fmt = fmt or _FORMAT["name"]
+    fmt = fmt or settings.switches.figure_format
     buffer = io.BytesIO()
     metadata: dict[str, Any] = {"Date": None} if fmt == "svg" else {"Software": None}
     with matplotlib.rc_context({"svg.hashsalt": "dl_lib"}):  # else SVG ids are random
@@ -75,7 +95,7 @@ class FigureOutput:
         self.fig, self.alt = fig, alt
 
     def _repr_html_(self) -> str:
-        fmt = _FORMAT["name"]
+        fmt = settings.switches.figure_format
         mime = "image/svg+xml" if fmt == "svg" else "image/png"
         data = base64.b64encode(figure_bytes(self.fig, fmt)).decode("ascii")
         alt = self.alt.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
@@ -109,12 +129,12 @@ class FigureView:
             else:
                 self._handle.update(output)
             return
-        folder = os.environ.get("DL_LIB_FIGURE_DIR")
+        folder = settings.figure_dir()
         if folder:
             if self._path is None:
-                _saved_count["n"] += 1
+                settings.switches.figures_saved += 1
                 stem = re.sub(r"[^a-z0-9]+", "-", self.alt.lower()).strip("-")[:60] or "figure"
-                self._path = Path(folder) / f"{_saved_count['n']:03d}-{stem}.png"
+                self._path = folder / f"{settings.switches.figures_saved:03d}-{stem}.png"
             self.save(self._path)
 
     def save(self, path: str | os.PathLike[str]) -> Path:
