@@ -3,36 +3,13 @@
 from __future__ import annotations
 
 import math
-import os
-from pathlib import Path
 from typing import Any, Iterator, Sequence
 
 import torch
 
+from . import checks
+from .data_folders import download_root
 from .hyperparams import HyperParameters
-
-
-def check_batch_size(batch_size: Any) -> int:
-    """Return ``batch_size`` if it is a whole number of at least 1, else raise ``ValueError``.
-
-    >>> check_batch_size(32)
-    32
-    """
-    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
-        raise ValueError(f"batch_size must be a whole number of at least 1, not {batch_size!r}")
-    return batch_size
-
-
-CACHE_DIR = Path.home() / ".cache" / "dl_lib"
-
-
-def default_data_root() -> str:
-    """Where data sets are kept unless a ``root`` is given: ``$DL_LIB_DATA``, else a cache folder.
-
-    >>> os.environ.get("DL_LIB_DATA") or default_data_root().endswith("dl_lib")
-    True
-    """
-    return os.environ.get("DL_LIB_DATA") or str(CACHE_DIR)
 
 
 class TensorLoader:
@@ -53,7 +30,7 @@ class TensorLoader:
         if len(lengths) != 1:
             raise ValueError(f"all tensors must have the same first dimension, got {sorted(lengths)}")
         self.tensors = tuple(tensors)
-        self.batch_size = check_batch_size(batch_size)
+        self.batch_size = checks.batch_size("TensorLoader", batch_size)
         self.shuffle, self.transform, self.generator = shuffle, transform, generator
 
     @property
@@ -93,8 +70,9 @@ class DataModule(HyperParameters):
     """Base class of data sets: subclasses define ``get_dataloader(train)``.
 
     >>> class Squares(DataModule):
-    ...     def __init__(self):
+    ...     def __init__(self, batch_size=4):
     ...         super().__init__()
+    ...         self.save_hyperparameters()
     ...         self.X = torch.arange(4.0)
     ...     def get_dataloader(self, train):
     ...         return self.get_tensorloader((self.X, self.X ** 2), train)
@@ -106,7 +84,7 @@ class DataModule(HyperParameters):
     def __init__(self, root: str | None = None, num_workers: int = 0) -> None:
         self.save_hyperparameters()
         if root is None:  # d2l code passes self.root to torchvision, so it must be a folder
-            self.root = default_data_root()
+            self.root = str(download_root(None))
 
     def get_dataloader(self, train: bool) -> Any:
         """The loader of the training (``train=True``) or validation split."""
@@ -125,8 +103,13 @@ class DataModule(HyperParameters):
     def get_tensorloader(self, tensors: Sequence[torch.Tensor], train: bool,
                          indices: Any = slice(0, None)) -> TensorLoader:
         """Batches of ``tensors[indices]``, shuffled when ``train``, of ``self.batch_size``."""
+        if not hasattr(self, "batch_size"):
+            raise AttributeError(
+                f"{type(self).__name__} has no batch_size: call self.save_hyperparameters() "
+                "in its __init__ (after super().__init__()) so that its batch_size argument "
+                "is kept, or set self.batch_size there.")
         tensors = tuple(t[indices] for t in tensors)
-        return TensorLoader(tensors, getattr(self, "batch_size", 32), shuffle=train)
+        return TensorLoader(tensors, self.batch_size, shuffle=train)
 
 
 class SyntheticRegressionData(DataModule):
@@ -141,10 +124,17 @@ class SyntheticRegressionData(DataModule):
     def __init__(self, w: torch.Tensor, b: float, noise: float = 0.01, num_train: int = 1000,
                  num_val: int = 1000, batch_size: int = 32) -> None:
         super().__init__()
-        check_batch_size(batch_size)
+        owner = "SyntheticRegressionData"
+        batch_size = checks.batch_size(owner, batch_size)
+        num_train = checks.whole_number(owner, "num_train", num_train, 1, "num_train=1000")
+        num_val = checks.whole_number(owner, "num_val", num_val, 0, "num_val=1000")
+        noise = checks.real_number(owner, "noise", noise, 0, hint="noise=0.01")
         self.save_hyperparameters()
         n = num_train + num_val
         w = torch.as_tensor(w, dtype=torch.float32)
+        if w.dim() != 1:
+            raise ValueError(f"{owner} got w of shape {tuple(w.shape)}: give a vector of "
+                             "weights, e.g. w=torch.tensor([2, -3.4]).")
         self.X = torch.randn(n, len(w))
         noise_values = torch.randn(n, 1) * noise
         self.y = torch.matmul(self.X, w.reshape((-1, 1))) + b + noise_values

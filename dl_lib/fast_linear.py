@@ -9,6 +9,7 @@ kernel exists (and ``DL_LIB_ONEDNN`` is not ``0``); everything else takes ``F.li
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import torch
@@ -103,6 +104,21 @@ def _fast_path(*tensors: torch.Tensor | None) -> bool:
         t is None or (t.device.type == "cpu" and t.dtype == torch.float32) for t in tensors)
 
 
+def _guarded(fast: Any, fallback: Any, *args: Any) -> torch.Tensor:
+    """``fast(*args)``; if the kernel fails, switch it off for good (saying so) and use torch.
+
+    This is the one place where the oneDNN path is chosen at run time: a kernel that fails on
+    some machine or shape costs one warning, never a wrong or failed training step.
+    """
+    try:
+        return fast(*args)
+    except RuntimeError as error:
+        _state["ok"] = False
+        warnings.warn(f"oneDNN's linear kernel failed ({error}); dl_lib uses torch's own "
+                      "matrix product from now on.", RuntimeWarning, stacklevel=3)
+        return fallback(*args)
+
+
 def linear(X: torch.Tensor, W: torch.Tensor, b: torch.Tensor | None = None) -> torch.Tensor:
     """``F.linear(X, W, b)``, on oneDNN for fp32 on the CPU.
 
@@ -112,7 +128,7 @@ def linear(X: torch.Tensor, W: torch.Tensor, b: torch.Tensor | None = None) -> t
     """
     if X.dim() != 2 or not _fast_path(X, W, b):
         return F.linear(X, W, b)
-    return LinearFunction.apply(X, W, b)
+    return _guarded(LinearFunction.apply, F.linear, X, W, b)
 
 
 def matmul(A: torch.Tensor, B: torch.Tensor) -> torch.Tensor:
@@ -124,7 +140,7 @@ def matmul(A: torch.Tensor, B: torch.Tensor) -> torch.Tensor:
     """
     if A.dim() != 2 or B.dim() != 2 or not _fast_path(A, B):
         return torch.matmul(A, B)
-    return MatmulFunction.apply(A, B)
+    return _guarded(MatmulFunction.apply, torch.matmul, A, B)
 
 
 class Linear(nn.Linear):

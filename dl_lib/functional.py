@@ -23,7 +23,36 @@ def cross_entropy(y_hat: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     >>> cross_entropy(y_hat, torch.tensor([0, 2]))
     tensor(1.4979)
     """
+    y = check_class_labels(y_hat, y)
     return -torch.log(y_hat[torch.arange(len(y_hat)), y]).mean()
+
+
+def check_class_labels(y_hat: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    """``y`` if it holds one class number per row of ``y_hat``, each a valid column; else an
+    error that says what is wrong and how to fix it.
+
+    >>> check_class_labels(torch.zeros(2, 3), torch.tensor([[0], [2]]))
+    Traceback (most recent call last):
+    ...
+    ValueError: the labels have shape (2, 1), but they must be one class number per example, shape (2,): flatten them with y.reshape(-1).
+    """
+    if y_hat.dim() != 2:
+        raise ValueError(f"the predictions have shape {tuple(y_hat.shape)}, but they must be "
+                         "[examples, classes]: reshape them with y_hat.reshape(-1, num_classes).")
+    if y.dtype == torch.bool or y.is_floating_point() or y.is_complex():
+        raise TypeError(f"the labels are {y.dtype}, but they must be integer class numbers "
+                        "(int64): convert them with y.long() (a bool tensor is a mask).")
+    if y.dtype == torch.uint8:
+        y = y.long()
+    if tuple(y.shape) != (len(y_hat),):
+        raise ValueError(f"the labels have shape {tuple(y.shape)}, but they must be one class "
+                         f"number per example, shape ({len(y_hat)},): flatten them with "
+                         "y.reshape(-1).")
+    if len(y) and (int(y.min()) < 0 or int(y.max()) >= y_hat.shape[1]):
+        bad = int(y.min()) if int(y.min()) < 0 else int(y.max())
+        raise ValueError(f"label {bad} is not a class number: with {y_hat.shape[1]} classes "
+                         f"they go from 0 to {y_hat.shape[1] - 1}.")
+    return y
 
 
 def relu(X: torch.Tensor) -> torch.Tensor:

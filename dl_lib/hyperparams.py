@@ -43,7 +43,9 @@ class HyperParameters:
     def save_hyperparameters(self, ignore: Iterable[str] = ()) -> None:
         """Store the caller's arguments (except ``ignore``) in ``self.hparams`` and as attributes.
 
-        It must be called directly from an ``__init__`` method of this object.
+        It must be called directly from an ``__init__`` method of this object. It only
+        records: each constructor checks the arguments it owns. ``ignore`` is a list of
+        names (a single name as a string is taken whole).
 
         >>> class C(HyperParameters):
         ...     def __init__(self, lr=0.1):
@@ -65,7 +67,7 @@ class HyperParameters:
                     "arguments of the method that calls it, so it must be called directly "
                     f"inside {type(self).__name__}.__init__ (for example as its first line)."
                 )
-            skip = set(ignore) | {"self"}
+            skip = ({ignore} if isinstance(ignore, str) else set(ignore)) | {"self"}
             self.hparams = {
                 name: value
                 for name, value in caller.f_locals.items()
@@ -74,7 +76,6 @@ class HyperParameters:
             }
         finally:
             del frame, caller
-        check_hyperparameters(type(self).__name__, self.hparams)
         for name, value in self.hparams.items():
             setattr(self, name, value)
 
@@ -87,37 +88,3 @@ def _num_args(code: Any) -> int:
     if code.co_flags & inspect.CO_VARKEYWORDS:
         count += 1
     return count
-
-
-_RULES: dict[str, tuple[str, Callable[[Any], bool], str]] = {
-    "lr": ("a number greater than 0", lambda v: v > 0, "for example lr=0.1"),
-    "batch_size": ("a whole number of at least 1", lambda v: isinstance(v, int) and v >= 1,
-                   "for example batch_size=256"),
-    "max_epochs": ("a whole number of at least 1", lambda v: isinstance(v, int) and v >= 1,
-                   "for example max_epochs=10"),
-    "num_gpus": ("a whole number of at least 0", lambda v: isinstance(v, int) and v >= 0,
-                 "num_gpus=0 trains on the CPU"),
-    "gradient_clip_val": ("a number of at least 0", lambda v: v >= 0,
-                          "gradient_clip_val=0 switches clipping off"),
-}
-
-
-def check_hyperparameters(owner: str, hparams: dict[str, Any]) -> None:
-    """Reject well-known hyperparameters with impossible values, naming the value and the fix.
-
-    >>> check_hyperparameters("Model", {"lr": -1})
-    Traceback (most recent call last):
-    ...
-    ValueError: Model got lr=-1, but lr must be a number greater than 0 (for example lr=0.1).
-    """
-    for name, (must, ok, hint) in _RULES.items():
-        if name not in hparams:
-            continue
-        value = hparams[name]
-        valid = not isinstance(value, bool) and isinstance(value, (int, float))
-        try:
-            valid = valid and bool(ok(value))
-        except TypeError:
-            valid = False
-        if not valid:
-            raise ValueError(f"{owner} got {name}={value!r}, but {name} must be {must} ({hint}).")

@@ -29,6 +29,13 @@ def read_idx(path: str | Path, magic: int) -> np.ndarray:
     """
     path = Path(path)
     try:
+        with open(path, "rb"):
+            pass
+    except PermissionError as error:
+        raise PermissionError(f"{path} cannot be read: permission denied. The file may be "
+                              "fine: give yourself read access (chmod a+r) or point dl_lib to "
+                              "another copy.") from error
+    try:
         raw = gzip.decompress(path.read_bytes()) if path.suffix == ".gz" else path.read_bytes()
     except (OSError, EOFError, gzip.BadGzipFile) as error:
         raise CorruptDatasetError(

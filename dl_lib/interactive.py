@@ -7,10 +7,9 @@ calls it. In Jupyter the figure is also sent as plotly JSON, which JupyterLab dr
 from __future__ import annotations
 
 import hashlib
-import os
-from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
 
+from . import settings
 from .figure_view import in_notebook
 
 

@@ -11,10 +11,43 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from . import fast_linear
+from . import checks
+from .fast_linear import LazyLinear, matmul
 from .functional import cross_entropy, relu, softmax
 from .module import Classifier, Module
 from .optimizer import SGD
+
+
+def check_sizes(model: Module, lr: Any, **sizes: Any) -> None:
+    """Refuse a learning rate or a layer size that cannot train, naming it and the fix.
+
+    >>> check_sizes(None, 0.1, num_hiddens=0)
+    Traceback (most recent call last):
+    ...
+    ValueError: NoneType got num_hiddens=0, but num_hiddens must be a whole number of at least 1 (for example num_hiddens=256).
+    """
+    owner = type(model).__name__
+    checks.learning_rate(owner, lr)
+    for name, value in sizes.items():
+        checks.whole_number(owner, name, value, 1, f"{name}=256" if "hidden" in name
+                            else f"{name}=10" if "output" in name else f"{name}=784")
+
+
+def same_shape(y_hat: torch.Tensor, y: torch.Tensor) -> None:
+    """Refuse targets whose shape differs from the predictions' (they would broadcast).
+
+    >>> same_shape(torch.zeros(4, 1), torch.zeros(4))
+    Traceback (most recent call last):
+    ...
+    ValueError: the predictions have shape (4, 1) but the targets (4,): the loss would compare every prediction with every target. Reshape the targets, e.g. y.reshape(-1, 1).
+    """
+    if y_hat.shape == y.shape:
+        return
+    fix = ("Reshape the targets, e.g. y.reshape(-1, 1)" if y_hat.dim() == 2 and y.dim() == 1
+           else "Give them the same shape")
+    raise ValueError(f"the predictions have shape {tuple(y_hat.shape)} but the targets "
+                     f"{tuple(y.shape)}: the loss would compare every prediction with every "
+                     f"target. {fix}.")
 
 
 def flatten_inputs(model: Module, X: torch.Tensor, num_inputs: int) -> torch.Tensor:
@@ -23,9 +56,14 @@ def flatten_inputs(model: Module, X: torch.Tensor, num_inputs: int) -> torch.Ten
     >>> flatten_inputs(None, torch.zeros(2, 1, 2, 2), 4).shape
     torch.Size([2, 4])
     """
+    name = type(model).__name__ if model is not None else "The model"
+    if X.dtype != torch.float32:
+        fix = ("X.float() / 255 (images of bytes 0-255 become [0, 1])" if X.dtype == torch.uint8
+               else "X.float()")
+        raise TypeError(f"{name} computes in float32, but the batch is {X.dtype}: convert it "
+                        f"with {fix}.")
     features = X[0].numel() if X.dim() > 1 else X.numel()
     if features != num_inputs:
-        name = type(model).__name__ if model is not None else "The model"
         raise ValueError(
             f"{name} was built with num_inputs={num_inputs}, but the batch has shape "
             f"{tuple(X.shape)}, i.e. {features} features per example. Build the model with "
@@ -45,6 +83,7 @@ class LinearRegressionScratch(Module):
 
     def __init__(self, num_inputs: int, lr: float, sigma: float = 0.01) -> None:
         super().__init__()
+        check_sizes(self, lr, num_inputs=num_inputs)
         self.save_hyperparameters()
         self.w = nn.Parameter(torch.normal(0, sigma, (num_inputs, 1)))
         self.b = nn.Parameter(torch.zeros(1))
@@ -55,6 +94,7 @@ class LinearRegressionScratch(Module):
 
     def loss(self, y_hat: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
         """Half the mean squared error."""
+        same_shape(y_hat, y)
         return ((y_hat - y) ** 2 / 2).mean()
 
     def configure_optimizers(self) -> SGD:
@@ -71,11 +111,13 @@ class LinearRegression(Module):
 
     def __init__(self, lr: float) -> None:
         super().__init__()
+        check_sizes(self, lr)
         self.save_hyperparameters()
         self.net = nn.LazyLinear(1)
 
     def loss(self, y_hat: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
         """Mean squared error."""
+        same_shape(y_hat, y)
         return F.mse_loss(y_hat, y)
 
     def get_w_b(self) -> tuple[torch.Tensor, torch.Tensor]:
@@ -94,6 +136,7 @@ class SoftmaxRegressionScratch(Classifier):
 
     def __init__(self, num_inputs: int, num_outputs: int, lr: float, sigma: float = 0.01) -> None:
         super().__init__()
+        check_sizes(self, lr, num_inputs=num_inputs, num_outputs=num_outputs)
         self.save_hyperparameters()
         self.W = nn.Parameter(torch.normal(0, sigma, size=(num_inputs, num_outputs)))
         self.b = nn.Parameter(torch.zeros(num_outputs))
@@ -101,7 +144,7 @@ class SoftmaxRegressionScratch(Classifier):
     def forward(self, X: torch.Tensor) -> torch.Tensor:
         """Class probabilities ``softmax(XW + b)``."""
         X = flatten_inputs(self, X, self.num_inputs)
-        return softmax(fast_linear.matmul(X, self.W) + self.b)
+        return softmax(matmul(X, self.W) + self.b)
 
     def loss(self, y_hat: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
         """Cross-entropy of the predicted probabilities."""
@@ -117,8 +160,9 @@ class SoftmaxRegression(Classifier):
 
     def __init__(self, num_outputs: int, lr: float) -> None:
         super().__init__()
+        check_sizes(self, lr, num_outputs=num_outputs)
         self.save_hyperparameters()
-        self.net = nn.Sequential(nn.Flatten(), fast_linear.LazyLinear(num_outputs))
+        self.net = nn.Sequential(nn.Flatten(), LazyLinear(num_outputs))
 
 
 class MLPScratch(Classifier):
@@ -132,6 +176,8 @@ class MLPScratch(Classifier):
     def __init__(self, num_inputs: int, num_outputs: int, num_hiddens: int, lr: float,
                  sigma: float = 0.01) -> None:
         super().__init__()
+        check_sizes(self, lr, num_inputs=num_inputs, num_outputs=num_outputs,
+                    num_hiddens=num_hiddens)
         self.save_hyperparameters()
         self.W1 = nn.Parameter(torch.randn(num_inputs, num_hiddens) * sigma)
         self.b1 = nn.Parameter(torch.zeros(num_hiddens))
@@ -141,8 +187,8 @@ class MLPScratch(Classifier):
     def forward(self, X: torch.Tensor) -> torch.Tensor:
         """Logits ``relu(X W1 + b1) W2 + b2``."""
         X = flatten_inputs(self, X, self.num_inputs)
-        H = relu(fast_linear.matmul(X, self.W1) + self.b1)
-        return fast_linear.matmul(H, self.W2) + self.b2
+        H = relu(matmul(X, self.W1) + self.b1)
+        return matmul(H, self.W2) + self.b2
 
 
 class MLP(Classifier):
@@ -154,8 +200,9 @@ class MLP(Classifier):
 
     def __init__(self, num_outputs: int, num_hiddens: int, lr: float) -> None:
         super().__init__()
+        check_sizes(self, lr, num_outputs=num_outputs, num_hiddens=num_hiddens)
         self.save_hyperparameters()
-        self.net = nn.Sequential(nn.Flatten(), fast_linear.LazyLinear(num_hiddens), nn.ReLU(),
-                                 fast_linear.LazyLinear(num_outputs))
+        self.net = nn.Sequential(nn.Flatten(), LazyLinear(num_hiddens), nn.ReLU(),
+                                 LazyLinear(num_outputs))
 
 

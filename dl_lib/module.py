@@ -8,6 +8,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from . import checks
+from .functional import check_class_labels
 from .hyperparams import HyperParameters
 from .progress_board import ProgressBoard
 
@@ -32,6 +34,9 @@ class Module(nn.Module, HyperParameters):
 
     def __init__(self, plot_train_per_epoch: int = 2, plot_valid_per_epoch: int = 1) -> None:
         super().__init__()
+        for name, value in (("plot_train_per_epoch", plot_train_per_epoch),
+                            ("plot_valid_per_epoch", plot_valid_per_epoch)):
+            checks.whole_number(type(self).__name__, name, value, 1, f"{name}=1")
         self.save_hyperparameters()
         self.board = ProgressBoard()
 
@@ -77,6 +82,18 @@ class Module(nn.Module, HyperParameters):
         """Minibatch SGD over all parameters with ``self.lr``."""
         return torch.optim.SGD(self.parameters(), lr=self.lr)
 
+    def on_save_checkpoint(self, checkpoint: dict[str, Any]) -> None:
+        """Add what the model keeps beyond its tensors (its board's curves) to ``checkpoint``.
+
+        >>> checkpoint = {}; Module().on_save_checkpoint(checkpoint); sorted(checkpoint)
+        ['board']
+        """
+        checkpoint["board"] = self.board.state_dict()
+
+    def on_load_checkpoint(self, checkpoint: dict[str, Any]) -> None:
+        """Restore what ``on_save_checkpoint`` added."""
+        self.board.load_state_dict(checkpoint["board"])
+
     def apply_init(self, inputs: Sequence[torch.Tensor], init: Any = None) -> None:
         """Run a forward pass so lazy layers get their shapes, then apply ``init`` to ``net``."""
         self.forward(*inputs)
@@ -108,5 +125,5 @@ class Classifier(Module):
     def loss(self, Y_hat: torch.Tensor, Y: torch.Tensor, averaged: bool = True) -> torch.Tensor:
         """Cross-entropy of logits ``Y_hat`` against class numbers ``Y``."""
         Y_hat = Y_hat.reshape((-1, Y_hat.shape[-1]))
-        Y = Y.reshape((-1,))
+        Y = check_class_labels(Y_hat, Y.reshape((-1,)))
         return F.cross_entropy(Y_hat, Y, reduction="mean" if averaged else "none")

@@ -6,6 +6,7 @@ from typing import Any, Iterable
 
 import torch
 
+from . import checks
 from .hyperparams import HyperParameters
 
 
@@ -20,7 +21,21 @@ class SGD(HyperParameters):
 
     def __init__(self, params: Iterable[torch.Tensor], lr: float) -> None:
         params = list(params)
+        lr = checks.learning_rate("SGD", lr)
         self.save_hyperparameters()
+        if not params:
+            raise ValueError("SGD got an empty list of parameters, so it would train nothing: "
+                             "pass the tensors to train, e.g. SGD([self.w, self.b], lr) or "
+                             "SGD(model.parameters(), lr).")
+        for i, param in enumerate(params):
+            if not isinstance(param, torch.Tensor):
+                raise TypeError(f"SGD's parameter {i} is a {type(param).__name__}, not a tensor: "
+                                "pass the model's tensors, e.g. SGD([self.w, self.b], lr).")
+            if not param.requires_grad:
+                raise ValueError(
+                    f"SGD's parameter {i} (shape {tuple(param.shape)}) does not require a "
+                    "gradient, so it would never change: create it with requires_grad=True "
+                    "(or as nn.Parameter), or leave it out of the list.")
 
     def step(self) -> None:
         """Take one step against the current gradients."""

@@ -5,9 +5,8 @@ from __future__ import annotations
 import itertools
 from typing import Any, Sequence
 
-from .figure_view import FigureView, set_figure_format
-
-_FIGSIZE = {"size": (3.5, 2.5)}
+from . import settings
+from .figure_view import FigureView, set_figure_format, take_alt
 
 
 def use_svg_display() -> None:
@@ -137,6 +136,8 @@ def show_images(imgs: Any, num_rows: int, num_cols: int, titles: Sequence[str] |
             ax.set_title(titles[i], fontsize=8)
     for ax in axes[len(imgs):]:
         ax.axis("off")
+    if alt is None and settings.switches.next_alt is not None:
+        alt = take_alt("")
     if alt is None and settings.switches.next_alt is not None:
         alt = take_alt("")
     if alt is None:

@@ -15,6 +15,7 @@ import weakref
 from dataclasses import dataclass
 from typing import Any, Sequence
 
+from . import settings
 from .figure_view import FigureView, in_notebook
 from .plotting import new_figure, set_axes
 
@@ -86,6 +87,26 @@ class ProgressBoard:
         elif settings.figure_dir():
             _dirty_boards.add(self)  # saved once, when the script ends (or by show())
             _register_exit_hook()
+
+    def state_dict(self) -> dict[str, Any]:
+        """The board's curves (averaged and not yet averaged points), for a checkpoint.
+
+        >>> board = ProgressBoard(); board.draw(0, 2.0, "loss"); board.state_dict()
+        {'data': {'loss': [(0.0, 2.0)]}, 'raw_points': {'loss': []}}
+        """
+        return {key: {label: [(p.x, p.y) for p in points] for label, points in curves.items()}
+                for key, curves in (("data", self.data), ("raw_points", self.raw_points))}
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        """Restore the curves that ``state_dict`` returned.
+
+        >>> a = ProgressBoard(); a.draw(0, 2.0, "loss"); b = ProgressBoard()
+        >>> b.load_state_dict(a.state_dict()); b.last("loss")
+        2.0
+        """
+        self.data = {k: [Point(x, y) for x, y in v] for k, v in state["data"].items()}
+        self.raw_points = {k: [Point(x, y) for x, y in v]
+                           for k, v in state.get("raw_points", {}).items()}
 
     def last(self, label: str) -> float:
         """The latest averaged value of curve ``label``.

@@ -12,9 +12,9 @@ import pytest
 import torch
 
 import dl_lib as d2l
-from dl_lib import fashion_mnist
+from dl_lib import data_folders, fashion_mnist, settings
 
-REAL_DIR = Path("/usr/share/datasets/fashion-mnist")
+REAL_DIR = settings.DEBIAN_FASHION_MNIST
 
 # --doctest-modules imports every .py file under tests/: the seed scripts would run (and try to
 # download) while being collected, and the conftest.py files, all imported under the one name
@@ -62,9 +62,11 @@ def fashion_root(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def no_dataset_anywhere(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """An empty root, with Debian's folder, the cache and ``DL_LIB_DATA`` all pointing nowhere."""
-    monkeypatch.setattr(fashion_mnist, "DEBIAN_DIR", tmp_path / "debian-empty")
-    monkeypatch.setattr(fashion_mnist, "CACHE_DIR", tmp_path / "cache-empty")
+    """An empty root, with Debian's folder, d2l's ../data, the cache and ``DL_LIB_DATA`` all
+    pointing nowhere."""
+    monkeypatch.setattr(settings, "DEBIAN_FASHION_MNIST", tmp_path / "debian-empty")
+    monkeypatch.setattr(settings, "CACHE_DIR", tmp_path / "cache-empty")
+    monkeypatch.setattr(data_folders, "D2L_DATA_DIR", tmp_path / "d2l-data")
     monkeypatch.delenv("DL_LIB_DATA", raising=False)
     monkeypatch.setenv("DL_LIB_DOWNLOAD", "0")
     root = tmp_path / "root-empty"

@@ -34,9 +34,9 @@ def test_checkpoint_holds_model_optimizer_epoch_and_rng_states(tiny_regression,
     trainer, model, _ = trained(tiny_regression, 2)
     path = tmp_path / "run.ckpt"
     trainer.save_checkpoint(str(path))
-    state = torch.load(path, weights_only=True)
-    assert state["epoch"] == 2  # epochs finished
-    assert state["train_batch_idx"] == 10 and state["val_batch_idx"] == 4
+    state = checkpoint.load_checkpoint(path)
+    assert state["trainer"] == {"epoch": 2}  # epochs finished
+    assert state["model_class"] == "TinyNet" and state["hparams"]["lr"] == model.lr
     assert state["model"].keys() == model.state_dict().keys()
     for key, value in model.state_dict().items():
         assert torch.equal(state["model"][key], value)
@@ -44,7 +44,8 @@ def test_checkpoint_holds_model_optimizer_epoch_and_rng_states(tiny_regression,
     assert torch.equal(momentum, trainer.optim.state_dict()["state"][0]["momentum_buffer"])
     assert set(state["rng"]) == {"python", "numpy", "torch", "cuda"}
     assert torch.equal(state["rng"]["torch"], torch.get_rng_state())
-    assert state["board"]["val_loss"] == [(p.x, p.y) for p in model.board.data["val_loss"]]
+    assert state["board"]["data"]["val_loss"] == [(p.x, p.y)
+                                                   for p in model.board.data["val_loss"]]
 
 
 def test_resume_from_checkpoint_equals_uninterrupted_training(tiny_regression,
@@ -78,14 +79,15 @@ def test_resume_from_a_mid_epoch_checkpoint_restarts_that_epoch(tiny_regression,
     def training_step(batch):
         calls.append(1)
         if len(calls) == 8:  # batch 3 of epoch 2
-            trainer._interrupt_requested = True
+            trainer.interrupt.requested = True  # as a Ctrl-C does
         return original(batch)
 
     model.training_step = training_step
-    trainer.fit(model, data)
+    with pytest.raises(KeyboardInterrupt):
+        trainer.fit(model, data)
     path = tmp_path / "mid.ckpt"
     trainer.save_checkpoint(str(path))
-    assert torch.load(path, weights_only=True)["epoch"] == 1  # epoch 2 is not finished
+    assert checkpoint.load_checkpoint(path)["trainer"]["epoch"] == 1  # epoch 2 is unfinished
 
     again, resumed = d2l.Trainer(max_epochs=3), TinyNet()
     again.fit(resumed, data, ckpt_path=str(path))
@@ -120,7 +122,7 @@ def test_save_is_atomic_when_the_disk_is_full(tiny_regression, tmp_path: Path,
     assert "free some disk space" in message
     assert path.read_bytes() == good
     assert sorted(os.listdir(tmp_path)) == ["run.ckpt"]  # no temporary file left behind
-    assert torch.load(path, weights_only=True)["epoch"] == 1
+    assert checkpoint.load_checkpoint(path)["trainer"]["epoch"] == 1
 
 
 def test_save_interrupted_by_ctrl_c_leaves_the_old_file(tiny_regression, tmp_path: Path,
@@ -163,7 +165,7 @@ class RunsCode:
 def test_a_checkpoint_that_would_run_code_is_refused(tiny_regression, tmp_path: Path) -> None:
     marker = tmp_path / "code-ran"
     evil = tmp_path / "evil.ckpt"
-    torch.save({"epoch": 1, "model": RunsCode(marker)}, evil)
+    checkpoint.save_atomically({"epoch": 1, "model": RunsCode(marker)}, evil)
     with pytest.raises(pickle.UnpicklingError, match="exec"):
         checkpoint.load_checkpoint(evil)
     with pytest.raises(pickle.UnpicklingError):

@@ -10,9 +10,9 @@ import pytest
 import torch
 
 import dl_lib as d2l
-from dl_lib import fashion_mnist
+from dl_lib import fashion_mnist, settings
 
-REAL_DIR = Path("/usr/share/datasets/fashion-mnist")
+REAL_DIR = settings.DEBIAN_FASHION_MNIST
 
 
 def raw_idx(name: str) -> np.ndarray:
@@ -129,3 +129,68 @@ def test_loading_is_cached_by_file(fashion_root: Path) -> None:
     second = d2l.FashionMNIST(batch_size=8, root=str(fashion_root))
     assert len(mine()) == 2
     assert torch.equal(first.train.images, second.train.images)
+
+# --- Fashion-MNIST not found ------------------------------------------------------------------
+
+
+def test_missing_dataset_lists_every_place_and_the_fixes(no_dataset_anywhere: Path,
+                                                         tmp_path: Path) -> None:
+    with pytest.raises(d2l.DatasetNotFoundError) as caught:
+        d2l.FashionMNIST()
+    message = str(caught.value)
+    print(message)
+    assert isinstance(caught.value, FileNotFoundError)
+    assert "Fashion-MNIST was not found" in message
+    assert "train-/t10k-images-idx3-ubyte" in message
+    for base in (tmp_path / "debian-empty", tmp_path / "d2l-data", tmp_path / "cache-empty"):
+        for folder in (base, base / "FashionMNIST" / "raw", base / "fashion-mnist"):
+            assert f"  - {folder}\n" in message
+    assert "Downloading is switched off (DL_LIB_DOWNLOAD is off)" in message
+    assert "sudo apt-get install dataset-fashion-mnist" in message
+    assert "export DL_LIB_DATA=/path" in message and "FashionMNIST(root='/path')" in message
+    assert "export DL_LIB_DOWNLOAD=1" in message
+
+
+def test_dl_lib_data_without_the_files_is_an_error_not_a_fallback(
+        no_dataset_anywhere: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(settings, "DEBIAN_FASHION_MNIST", REAL_DIR)  # a copy exists elsewhere
+    monkeypatch.setenv("DL_LIB_DATA", str(tmp_path / "from-env"))
+    with pytest.raises(d2l.DatasetNotFoundError) as caught:
+        d2l.FashionMNIST()
+    message = str(caught.value)
+    assert "not in the folder you chose (DL_LIB_DATA)" in message
+    assert "from-env/FashionMNIST/raw" in message and str(REAL_DIR) not in message
+    assert "unset DL_LIB_DATA" in message
+
+
+def test_a_failed_download_says_it_failed_and_why(no_dataset_anywhere: Path,
+                                                  monkeypatch: pytest.MonkeyPatch,
+                                                  capsys: pytest.CaptureFixture) -> None:
+    pytest.importorskip("torchvision")
+    import torchvision
+
+    def offline(root, train=True, download=False, **kwargs):
+        raise RuntimeError("Error downloading train-images-idx3-ubyte.gz: network unreachable")
+
+    monkeypatch.setenv("DL_LIB_DOWNLOAD", "1")
+    monkeypatch.setattr(torchvision.datasets, "FashionMNIST", offline)
+    with pytest.raises(d2l.DatasetNotFoundError) as caught:
+        d2l.FashionMNIST(root=str(no_dataset_anywhere))
+    message = str(caught.value)
+    print(message)
+    assert "The download failed: Error downloading train-images-idx3-ubyte.gz: " \
+           "network unreachable" in message
+    assert str(no_dataset_anywhere) in message
+    assert isinstance(caught.value.__cause__, RuntimeError)
+    assert f"downloading it with torchvision into {no_dataset_anywhere}" in capsys.readouterr().err
+
+
+def test_a_download_that_leaves_no_files_says_so(no_dataset_anywhere: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("torchvision")
+    import torchvision
+
+    monkeypatch.setenv("DL_LIB_DOWNLOAD", "1")
+    monkeypatch.setattr(torchvision.datasets, "FashionMNIST", lambda *a, **k: None)
+    with pytest.raises(d2l.DatasetNotFoundError, match="A download finished but left no"):
+        d2l.FashionMNIST(root=str(no_dataset_anywhere))

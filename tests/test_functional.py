@@ -142,3 +142,15 @@ def test_swish_property_value_and_gradient(x: np.ndarray, beta: float) -> None:
     y_ref, g_ref = value_and_grad(lambda t: t * torch.sigmoid(beta * t), x)
     torch.testing.assert_close(y, y_ref)
     torch.testing.assert_close(g, g_ref)
+
+
+def test_cross_entropy_refuses_labels_that_would_broadcast_or_wrap() -> None:
+    y_hat = torch.softmax(torch.randn(4, 10), dim=1)
+    with pytest.raises(ValueError, match=r"labels have shape \(4, 1\).*y.reshape\(-1\)"):
+        d2l.cross_entropy(y_hat, torch.tensor([[1], [2], [3], [4]]))
+    with pytest.raises(ValueError, match="label -1 is not a class number"):
+        d2l.cross_entropy(y_hat, torch.tensor([1, 2, 3, -1]))
+    with pytest.raises(TypeError, match="a bool tensor is a mask"):
+        d2l.cross_entropy(y_hat, torch.tensor([True, False, True, True]))
+    uint8 = d2l.cross_entropy(y_hat, torch.tensor([1, 2, 3, 4], dtype=torch.uint8))
+    torch.testing.assert_close(uint8, d2l.cross_entropy(y_hat, torch.tensor([1, 2, 3, 4])))

@@ -73,3 +73,29 @@ def test_add_to_class_replaces_an_existing_method() -> None:
         return 2
 
     assert A().f() == 2
+
+
+def test_save_hyperparameters_outside_init_says_where_to_call_it() -> None:
+    class Model(d2l.HyperParameters):
+        def __init__(self, lr=0.1):
+            self.setup()
+
+        def setup(self):
+            self.save_hyperparameters()
+
+    with pytest.raises(RuntimeError) as caught:
+        Model()
+    message = str(caught.value)
+    print(message)
+    assert message == ("save_hyperparameters() was called from setup(), but it reads the "
+                       "arguments of the method that calls it, so it must be called directly "
+                       "inside Model.__init__ (for example as its first line).")
+
+
+def test_save_hyperparameters_from_another_objects_init_is_refused() -> None:
+    class Other:
+        def __init__(self, target):
+            target.save_hyperparameters()
+
+    with pytest.raises(RuntimeError, match="called directly inside HyperParameters.__init__"):
+        Other(d2l.HyperParameters())

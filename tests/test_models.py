@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 import torch
 import torch.nn.functional as F
@@ -78,8 +81,9 @@ def test_classifier_loss_is_cross_entropy_of_logits() -> None:
 
 def test_classifier_validation_step_plots_loss_and_accuracy(tiny_regression) -> None:
     class Tiny(d2l.DataModule):
-        def __init__(self):
+        def __init__(self, batch_size=32):
             super().__init__()
+            self.save_hyperparameters()
             self.X, self.y = torch.randn(20, 1, 2, 2), torch.randint(0, 3, (20,))
 
         def get_dataloader(self, train):
@@ -146,3 +150,51 @@ def test_module_without_loss_or_net_says_what_to_define() -> None:
 def test_module_plot_before_fit_says_to_train_first() -> None:
     with pytest.raises(RuntimeError, match="Trainer.fit"):
         d2l.Module().plot("loss", torch.tensor(1.0), train=True)
+
+
+def test_model_built_for_28x28_images_given_32x32_names_both_shapes() -> None:
+    model = d2l.SoftmaxRegressionScratch(num_inputs=784, num_outputs=10, lr=0.1)
+    with pytest.raises(ValueError) as caught:
+        model(torch.zeros(8, 1, 32, 32))
+    message = str(caught.value)
+    print(message)
+    assert message == ("SoftmaxRegressionScratch was built with num_inputs=784, but the batch "
+                       "has shape (8, 1, 32, 32), i.e. 1024 features per example. Build the "
+                       "model with num_inputs=1024, or give the data the size the model expects "
+                       "(for Fashion-MNIST: resize=(28, 28) gives 784).")
+
+
+def test_shape_mismatch_surfaces_from_fit(fashion_root: Path) -> None:
+    data = d2l.FashionMNIST(batch_size=4, resize=(32, 32), root=str(fashion_root))
+    model = d2l.MLPScratch(num_inputs=784, num_outputs=10, num_hiddens=8, lr=0.1)
+    with pytest.raises(ValueError, match=r"MLPScratch was built with num_inputs=784, but the "
+                                         r"batch has shape \(4, 1, 32, 32\)"):
+        d2l.Trainer(max_epochs=1).fit(model, data)
+
+
+def test_regression_targets_of_another_shape_are_refused_not_broadcast() -> None:
+    model = d2l.LinearRegressionScratch(2, lr=0.03)
+    with pytest.raises(ValueError, match=r"predictions have shape \(5, 1\) but the targets "
+                                         r"\(5,\).*y.reshape\(-1, 1\)"):
+        model.loss(model(torch.zeros(5, 2)), torch.zeros(5))
+    concise = d2l.LinearRegression(lr=0.03)
+    with pytest.raises(ValueError, match="would compare every prediction with every target"):
+        concise.loss(concise(torch.zeros(5, 2)), torch.zeros(5))
+
+
+@pytest.mark.parametrize("dtype, fix", [(torch.float64, "X.float()"),
+                                        (torch.uint8, "X.float() / 255")])
+def test_inputs_of_another_dtype_are_named_with_the_conversion(dtype, fix) -> None:
+    model = d2l.MLPScratch(4, 3, 5, lr=0.1)
+    with pytest.raises(TypeError, match=re.escape(f"batch is {dtype}: convert it with {fix}")):
+        model(torch.zeros(2, 4, dtype=dtype))
+
+
+def test_classifier_loss_refuses_labels_out_of_range_and_masks() -> None:
+    logits = torch.zeros(3, 10)
+    with pytest.raises(ValueError, match="label -1 is not a class number"):
+        d2l.Classifier().loss(logits, torch.tensor([0, -1, 2]))
+    with pytest.raises(ValueError, match="label 10 is not a class number"):
+        d2l.Classifier().loss(logits, torch.tensor([0, 10, 2]))
+    with pytest.raises(TypeError, match="a bool tensor is a mask"):
+        d2l.Classifier().loss(logits, torch.tensor([True, False, True]))

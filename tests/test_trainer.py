@@ -8,6 +8,7 @@ import pytest
 import torch
 
 import dl_lib as d2l
+from dl_lib import settings
 from dl_lib import trainer as trainer_module
 from tiny_models import TinyNet
 
@@ -98,7 +99,7 @@ def test_gradient_clip_val_is_used_by_fit(tiny_regression, monkeypatch) -> None:
 def test_asking_for_missing_gpus_warns_once_and_trains_on_cpu(tiny_regression,
                                                               monkeypatch) -> None:
     monkeypatch.setattr(trainer_module, "available_gpus", lambda: 0)
-    monkeypatch.setitem(trainer_module._warned, "no_gpu", False)
+    monkeypatch.setattr(settings, "switches", settings.Switches())
     with pytest.warns(UserWarning, match=r"num_gpus=1 but only 0 GPU\(s\) are available"):
         trainer = d2l.Trainer(max_epochs=1, num_gpus=1)
     assert trainer.device == torch.device("cpu")
@@ -147,7 +148,7 @@ class Run:
             self.before_step.append([p.detach().clone() for p in self.model.parameters()])
             if len(self.before_step) == at:
                 if how == "flag":
-                    self.trainer._interrupt_requested = True
+                    self.trainer.interrupt.requested = True
                 else:
                     signal.raise_signal(signal.SIGINT)
             return original(batch)
@@ -156,6 +157,10 @@ class Run:
 
     def fit(self) -> None:
         self.trainer.fit(self.model, self.data)
+
+    def fit_until_interrupted(self) -> None:
+        with pytest.raises(KeyboardInterrupt):  # it stops the caller too, as Ctrl-C does
+            self.fit()
 
     def params(self) -> list[torch.Tensor]:
         return [p.detach().clone() for p in self.model.parameters()]
@@ -171,7 +176,7 @@ def test_ctrl_c_mid_epoch_stops_after_the_batch_and_fit_again_continues(
     handler_before = signal.getsignal(signal.SIGINT)
 
     run = Run(tiny_regression, at=at, how=how)
-    run.fit()  # returns instead of raising KeyboardInterrupt
+    run.fit_until_interrupted()
 
     assert "Training interrupted in epoch 2 of 3" in capsys.readouterr().err
     assert signal.getsignal(signal.SIGINT) is handler_before
@@ -200,7 +205,7 @@ def test_ctrl_c_mid_epoch_stops_after_the_batch_and_fit_again_continues(
 
 def test_fit_on_a_fresh_model_after_an_interrupt_starts_from_epoch_one(tiny_regression) -> None:
     run = Run(tiny_regression, at=2)
-    run.fit()
+    run.fit_until_interrupted()
     assert run.trainer.train_batch_idx == 2
     other = d2l.LinearRegressionScratch(2, lr=0.03)
     run.trainer.fit(other, run.data)  # the resume point belongs to the other model
@@ -219,7 +224,8 @@ def test_an_overridden_fit_epoch_is_still_stopped_by_ctrl_c(tiny_regression, cap
 
         trainer = d2l.Trainer(max_epochs=4)
         model = d2l.LinearRegressionScratch(2, lr=0.03)
-        trainer.fit(model, tiny_regression())
+        with pytest.raises(KeyboardInterrupt):
+            trainer.fit(model, tiny_regression())
         assert epochs == [0, 1]
         assert "interrupted" in capsys.readouterr().err
         trainer.fit(model, tiny_regression())

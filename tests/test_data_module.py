@@ -90,3 +90,17 @@ def test_synthetic_regression_data_defaults_match_d2l() -> None:
     data = d2l.SyntheticRegressionData(torch.tensor([1.0]), 0.0)
     assert (data.noise, data.num_train, data.num_val, data.batch_size) == (0.01, 1000, 1000, 32)
     assert len(data.train_dataloader()) == 32
+
+
+def test_a_data_module_that_forgot_save_hyperparameters_is_told_so() -> None:
+    class Forgot(d2l.DataModule):
+        def __init__(self, batch_size=8):
+            super().__init__()
+            self.X = torch.zeros(10, 2)
+
+        def get_dataloader(self, train):
+            return self.get_tensorloader((self.X, self.X), train)
+
+    with pytest.raises(AttributeError, match=r"Forgot has no batch_size: call "
+                                             r"self.save_hyperparameters\(\)"):
+        Forgot().train_dataloader()
