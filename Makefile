@@ -5,10 +5,8 @@ SHELL := /bin/bash
 PY := .venv/bin/python
 VENV_STAMP := .venv/.installed
 NODE_STAMP := node_modules/.installed
-# Never download in tests or builds where Debian's copy of the data can be installed; on a
-# machine without it (no apt-get), dl_lib falls back to torchvision's download and says so.
-# (Expanded when a recipe runs, i.e. after `system` has tried to install the data.)
-export DL_LIB_DOWNLOAD ?= $(shell test -d /usr/share/datasets/fashion-mnist && echo 0 || echo 1)
+# dl_lib downloads a data set only where no copy is found (Debian's is installed by `system`);
+# the tests forbid downloads themselves (conftest.py).
 export MPLBACKEND := Agg
 export PYTHONHASHSEED := 0
 

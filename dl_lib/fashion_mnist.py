@@ -1,8 +1,8 @@
 """Fashion-MNIST held in memory as tensors and served in batches cut by index (section 4.2).
 
 Where the files are looked for (see ``data_folders``): an explicit ``root`` or
-``DL_LIB_DATA`` only — the data must be there or be downloaded there; otherwise Debian's
-``/usr/share/datasets/fashion-mnist``, d2l's ``../data`` and dl_lib's cache, with a download
+``DL_LIB_DATA`` only — the data must be there or be downloaded there; otherwise the folder of
+Debian's ``dataset-fashion-mnist`` package, d2l's ``../data`` and dl_lib's cache, with a download
 into the cache as the last resort unless ``DL_LIB_DOWNLOAD`` forbids it.
 """
 

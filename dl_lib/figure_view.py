@@ -65,6 +65,9 @@ def in_notebook() -> bool:
     return shell is not None and "IPKernelApp" in getattr(shell, "config", {})
 
 
+SAVE_FORMATS = ("png", "svg", "pdf", "jpg", "jpeg")
+
+
 def figure_bytes(fig: Figure, fmt: str | None = None) -> bytes:
     """Render ``fig`` to PNG or SVG bytes, identical for identical figures.
 
@@ -74,11 +77,16 @@ def figure_bytes(fig: Figure, fmt: str | None = None) -> bytes:
     """
     import matplotlib
 
-    fmt = fmt or settings.switches.figure_format
+    fmt = (fmt or settings.switches.figure_format).lower()
+    if fmt not in SAVE_FORMATS:
+        raise ValueError(f"figures can be saved as {', '.join('.' + f for f in SAVE_FORMATS)}, "
+                         f"not .{fmt}: give the file one of those suffixes, e.g. 'board.png'.")
     buffer = io.BytesIO()
-    metadata: dict[str, Any] = {"Date": None} if fmt == "svg" else {"Software": None}
+    # Without dates and versions in the file, identical figures give identical bytes.
+    metadata: dict[str, Any] = {"svg": {"Date": None}, "png": {"Software": None},
+                                "pdf": {"CreationDate": None}}.get(fmt, {})
     with matplotlib.rc_context({"svg.hashsalt": "dl_lib"}):  # else SVG ids are random
-        fig.savefig(buffer, format=fmt, bbox_inches="tight", metadata=metadata)
+        fig.savefig(buffer, format=fmt, bbox_inches="tight", metadata=metadata or None)
     return buffer.getvalue()
 
 

@@ -57,6 +57,10 @@ class Module(nn.Module, HyperParameters):
         trainer = getattr(self, "trainer", None)
         if trainer is None:
             raise RuntimeError("plot() needs self.trainer: train the model with Trainer.fit first")
+        if isinstance(value, torch.Tensor) and value.numel() != 1:
+            raise ValueError(f"the {key} to plot has shape {tuple(value.shape)}, one value per "
+                             "example, but a curve (and training) needs one number: average "
+                             "it, e.g. `return l.mean()` at the end of loss.")
         self.board.xlabel = "epoch"
         if train:
             x = trainer.train_batch_idx / trainer.num_train_batches

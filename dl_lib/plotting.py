@@ -42,6 +42,15 @@ def _as_array(values: Any) -> Any:
     return values
 
 
+def _as_image(img: Any) -> Any:
+    """An image as ``[H, W]`` (grey) or ``[H, W, C]`` (color) array; ``[1, H, W]`` and
+    ``[C, H, W]`` tensors, as data loaders give them, are turned the right way round."""
+    img = _as_array(img)
+    if getattr(img, "ndim", 2) == 3 and img.shape[0] in (1, 3, 4) and img.shape[-1] not in (3, 4):
+        img = img[0] if img.shape[0] == 1 else img.transpose(1, 2, 0)
+    return img
+
+
 def _has_one_axis(X: Any) -> bool:
     return (hasattr(X, "ndim") and X.ndim == 1) or (
         isinstance(X, list) and len(X) > 0 and not hasattr(X[0], "__len__")
@@ -127,17 +136,18 @@ def show_images(imgs: Any, num_rows: int, num_cols: int, titles: Sequence[str] |
     >>> import torch
     >>> show_images(torch.zeros(2, 4, 4), 1, 2, titles=["a", "b"])
     """
+    if titles is not None:
+        titles = [str(t) for t in (titles.tolist() if hasattr(titles, "tolist") else titles)]
+    imgs = [_as_image(img) for img in imgs[: num_rows * num_cols]]
     fig = new_figure((num_cols * scale, num_rows * scale))
     axes = fig.subplots(num_rows, num_cols, squeeze=False).flatten()
     for i, (ax, img) in enumerate(zip(axes, imgs)):
-        ax.imshow(_as_array(img), cmap="gray" if getattr(img, "ndim", 2) == 2 else None)
+        ax.imshow(img, cmap="gray" if getattr(img, "ndim", 2) == 2 else None)
         ax.axis("off")
         if titles is not None and i < len(titles):
             ax.set_title(titles[i], fontsize=8)
     for ax in axes[len(imgs):]:
         ax.axis("off")
-    if alt is None and settings.switches.next_alt is not None:
-        alt = take_alt("")
     if alt is None and settings.switches.next_alt is not None:
         alt = take_alt("")
     if alt is None:

@@ -176,8 +176,8 @@ class Trainer(HyperParameters):
     def save_checkpoint(self, filepath: str) -> None:
         """Save the run (model, optimizer, finished epochs, board, RNG states), atomically."""
         if not hasattr(self, "optim"):
-            raise RuntimeError("this trainer has not trained a model yet, so there is nothing "
-                               "to save: call trainer.fit(model, data) first.")
+            raise RuntimeError("this trainer has not trained a model yet, so there is "
+                               "nothing to save: call trainer.fit(model, data) first.")
         checkpoint.save_atomically(checkpoint.checkpoint_state(self), filepath)
 
     def _resume_epoch(self, model: Any) -> int:

@@ -3,7 +3,7 @@
 # browser tests. Installs what is missing when apt-get can run; otherwise says what to do.
 set -euo pipefail
 need=()
-[ -d /usr/share/datasets/fashion-mnist ] || need+=(dataset-fashion-mnist)
+dpkg -s dataset-fashion-mnist >/dev/null 2>&1 || need+=(dataset-fashion-mnist)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 [ ${#need[@]} -eq 0 ] && exit 0
 if command -v apt-get >/dev/null 2>&1; then

@@ -228,3 +228,123 @@ def test_resume_in_a_new_process_equals_four_uninterrupted_epochs(tmp_path: Path
     assert torch.equal(result["b"], straight.b.detach())
     assert result["board"] == {k: [(p.x, p.y) for p in v]
                                for k, v in straight.board.data.items()}
+
+
+# --- Nothing silent: files that are not checkpoints, and checkpoints that do not fit --------
+
+
+def saved_run(tiny_regression, tmp_path: Path, epochs: int = 2) -> tuple[Path, object]:
+    trainer, _, data = trained(tiny_regression, epochs)
+    path = tmp_path / "run.ckpt"
+    trainer.save_checkpoint(str(path))
+    return path, data
+
+
+@pytest.mark.parametrize("content, says", [
+    (b"", "it is empty"),
+    (b"epoch: 3\n", "it is a text file"),
+    ("state_dict", "it is a plain torch.save file, such as a state_dict"),
+])
+def test_a_file_that_is_not_a_checkpoint_says_what_it_is(tmp_path: Path, content, says) -> None:
+    path = tmp_path / "x.ckpt"
+    if content == "state_dict":
+        torch.save(TinyNet().state_dict(), path)
+    else:
+        path.write_bytes(content)
+    with pytest.raises(checkpoint.CheckpointError, match=f"not a dl_lib checkpoint \\({says}"):
+        checkpoint.load_checkpoint(path)
+
+
+@pytest.mark.parametrize("damage", ["flip", "truncate"])
+def test_a_damaged_checkpoint_is_refused_by_its_checksum(tiny_regression, tmp_path: Path,
+                                                        damage: str) -> None:
+    path, data = saved_run(tiny_regression, tmp_path)
+    raw = bytearray(path.read_bytes())
+    if damage == "flip":
+        raw[len(raw) // 2] ^= 0xFF
+    else:
+        raw = raw[: len(raw) - 100]
+    path.write_bytes(bytes(raw))
+    with pytest.raises(checkpoint.CheckpointError, match="damaged: its contents do not match"):
+        d2l.Trainer(max_epochs=4).fit(TinyNet(), data, ckpt_path=str(path))
+
+
+def test_save_checkpoint_before_fit_says_to_train_first(tmp_path: Path) -> None:
+    with pytest.raises(RuntimeError, match=r"nothing to save: call trainer.fit\(model, data\) first"):
+        d2l.Trainer(max_epochs=1).save_checkpoint(str(tmp_path / "x.ckpt"))
+
+
+def test_resuming_with_max_epochs_already_reached_is_refused(tiny_regression,
+                                                             tmp_path: Path) -> None:
+    path, data = saved_run(tiny_regression, tmp_path, epochs=2)
+    with pytest.raises(ValueError, match="already trained 2 epochs, so max_epochs=2 leaves "
+                                         "nothing to do: set max_epochs to more than 2"):
+        d2l.Trainer(max_epochs=2).fit(TinyNet(), data, ckpt_path=str(path))
+
+
+def test_a_checkpoint_of_another_model_names_the_model_that_saved_it(tiny_regression,
+                                                                     tmp_path: Path) -> None:
+    path, data = saved_run(tiny_regression, tmp_path)
+    with pytest.raises(checkpoint.CheckpointError, match=r"was saved by TinyNet\(.*\), but this "
+                                                         r"model is LinearRegressionScratch"):
+        d2l.Trainer(max_epochs=4).fit(d2l.LinearRegressionScratch(2, lr=0.03), data,
+                                      ckpt_path=str(path))
+
+
+def test_a_lazy_model_does_not_take_on_a_checkpoints_other_sizes(tmp_path: Path) -> None:
+    d2l.set_seed(0)
+    X, y = torch.randn(40, 1, 2, 2), torch.randint(0, 3, (40,))
+
+    class Images(d2l.DataModule):
+        def __init__(self, batch_size=8):
+            super().__init__()
+            self.save_hyperparameters()
+
+        def get_dataloader(self, train):
+            return self.get_tensorloader((X, y), train)
+
+    trainer = d2l.Trainer(max_epochs=1)
+    trainer.fit(d2l.MLP(num_outputs=3, num_hiddens=32, lr=0.1), Images())
+    trainer.save_checkpoint(str(tmp_path / "mlp.ckpt"))
+    bigger = d2l.MLP(num_outputs=3, num_hiddens=64, lr=0.1)
+    with pytest.raises(checkpoint.CheckpointError, match="num_hiddens differs"):
+        d2l.Trainer(max_epochs=2).fit(bigger, Images(), ckpt_path=str(tmp_path / "mlp.ckpt"))
+
+
+def test_a_model_with_plain_tensor_parameters_resumes_its_weights(tmp_path: Path) -> None:
+    class PlainScratch(d2l.Module):  # d2l's own 3.4 model keeps w and b as plain tensors
+        def __init__(self, lr=0.03):
+            super().__init__()
+            self.save_hyperparameters()
+            self.w = torch.normal(0, 0.01, (2, 1), requires_grad=True)
+            self.b = torch.zeros(1, requires_grad=True)
+
+        def forward(self, X):
+            return X @ self.w + self.b
+
+        def loss(self, y_hat, y):
+            return ((y_hat - y) ** 2 / 2).mean()
+
+        def configure_optimizers(self):
+            return d2l.SGD([self.w, self.b], self.lr)
+
+    d2l.set_seed(0)
+    data = d2l.SyntheticRegressionData(torch.tensor([2.0, -3.4]), 4.2, num_train=64,
+                                       num_val=32, batch_size=8)
+    trainer, model = d2l.Trainer(max_epochs=2), PlainScratch()
+    trainer.fit(model, data)
+    trainer.save_checkpoint(str(tmp_path / "plain.ckpt"))
+    resumed, again = PlainScratch(), d2l.Trainer(max_epochs=3)
+    again.fit_epoch = lambda: None  # restore only
+    again.fit(resumed, data, ckpt_path=str(tmp_path / "plain.ckpt"))
+    assert torch.equal(resumed.w, model.w) and torch.equal(resumed.b, model.b)
+
+
+def test_a_changed_learning_rate_is_used_and_said(tiny_regression, tmp_path: Path) -> None:
+    path, data = saved_run(tiny_regression, tmp_path)
+    model = TinyNet(lr=0.01)
+    trainer = d2l.Trainer(max_epochs=3)
+    with pytest.warns(UserWarning, match=r"was trained with lr=0\.05; training goes on with "
+                                         r"this model's lr=0\.01"):
+        trainer.fit(model, data, ckpt_path=str(path))
+    assert trainer.optim.param_groups[0]["lr"] == model.lr == 0.01

@@ -194,3 +194,58 @@ def test_a_download_that_leaves_no_files_says_so(no_dataset_anywhere: Path,
     monkeypatch.setattr(torchvision.datasets, "FashionMNIST", lambda *a, **k: None)
     with pytest.raises(d2l.DatasetNotFoundError, match="A download finished but left no"):
         d2l.FashionMNIST(root=str(no_dataset_anywhere))
+
+
+@pytest.mark.parametrize("kind", ["typo", "file", "empty", "loop"])
+def test_a_chosen_root_without_the_data_is_an_error_not_debians_copy(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str) -> None:
+    monkeypatch.setenv("DL_LIB_DOWNLOAD", "0")
+    root = tmp_path / "my-data"
+    if kind == "file":
+        root.write_text("x")
+    elif kind == "empty":
+        root.mkdir()
+    elif kind == "loop":
+        root.mkdir()
+        (root / "FashionMNIST").symlink_to(root / "FashionMNIST")
+    error = NotADirectoryError if kind == "file" else d2l.DatasetNotFoundError
+    with pytest.raises(error) as caught:
+        d2l.FashionMNIST(root=str(root))
+    assert str(root) in str(caught.value) and str(REAL_DIR) not in str(caught.value)
+
+
+def test_a_root_with_only_the_training_files_names_the_missing_ones(tmp_path: Path,
+                                                                    idx_tools) -> None:
+    idx_tools.write_split(tmp_path, True, *idx_tools.small_split(12, 0))
+    with pytest.raises(d2l.DatasetNotFoundError, match="holds only part of Fashion-MNIST: "
+                                                       "t10k-images-idx3-ubyte, "
+                                                       "t10k-labels-idx1-ubyte"):
+        d2l.FashionMNIST(root=str(tmp_path))
+
+
+def test_data_that_d2l_downloaded_into_dot_dot_data_is_found(no_dataset_anywhere: Path,
+                                                             tmp_path: Path, idx_tools,
+                                                             monkeypatch) -> None:
+    raw = tmp_path / "d2l-data" / "FashionMNIST" / "raw"
+    idx_tools.write_split(raw, True, *idx_tools.small_split(12, 0))
+    idx_tools.write_split(raw, False, *idx_tools.small_split(6, 1))
+    data = d2l.FashionMNIST(batch_size=4)
+    assert data.folder == raw and len(data.train) == 12
+
+
+def test_a_resize_too_big_for_memory_is_done_batch_by_batch(fashion_root: Path, monkeypatch,
+                                                            capsys) -> None:
+    monkeypatch.setattr(fashion_mnist, "MAX_RESIZED_BYTES", 1000)
+    data = d2l.FashionMNIST(batch_size=4, resize=(64, 64), root=str(fashion_root))
+    assert "each batch is resized when served" in capsys.readouterr().err
+    assert data.train.images.shape[-2:] == (28, 28)
+    X, _ = next(iter(data.train_dataloader()))
+    assert X.shape == (4, 1, 64, 64) and X.dtype == torch.float32
+    assert data.train[0][0].shape == (1, 64, 64)
+
+
+def test_text_labels_refuse_numbers_that_are_not_classes() -> None:
+    with pytest.raises(ValueError, match="between 0 and 9, but got -1"):
+        d2l.FashionMNIST.text_labels(None, [-1])
+    with pytest.raises(TypeError, match="a bool tensor is a mask"):
+        d2l.FashionMNIST.text_labels(None, torch.tensor([True, False]))

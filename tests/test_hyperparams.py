@@ -99,3 +99,11 @@ def test_save_hyperparameters_from_another_objects_init_is_refused() -> None:
 
     with pytest.raises(RuntimeError, match="called directly inside HyperParameters.__init__"):
         Other(d2l.HyperParameters())
+
+
+def test_ignore_given_as_one_string_is_one_name() -> None:
+    class Two(d2l.HyperParameters):
+        def __init__(self, bc, b, c):
+            self.save_hyperparameters(ignore="bc")
+
+    assert Two(1, 2, 3).hparams == {"b": 2, "c": 3}

@@ -254,3 +254,17 @@ def test_svg_output_is_the_same_every_time() -> None:
     fig = Figure()
     fig.add_subplot().plot([0, 1], [1, 0])
     assert figure_bytes(fig, "svg") == figure_bytes(fig, "svg")
+
+
+def test_show_images_takes_number_and_tensor_titles_and_channel_first_images() -> None:
+    d2l.show_images(torch.zeros(2, 4, 4), 1, 2, titles=[1, 2])
+    d2l.show_images(torch.zeros(2, 4, 4), 1, 2, titles=torch.tensor([1, 2]))
+    d2l.show_images(torch.zeros(2, 1, 4, 4), 1, 2)
+
+
+def test_saving_a_board_in_an_unknown_format_names_the_ones_that_work(tmp_path) -> None:
+    board = d2l.ProgressBoard()
+    board.draw(0, 1.0, "loss")
+    assert board.save(tmp_path / "b.jpg").exists()
+    with pytest.raises(ValueError, match=r"saved as \.png, \.svg.*not \.xyz"):
+        board.save(tmp_path / "b.xyz")

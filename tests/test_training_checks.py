@@ -50,3 +50,65 @@ def test_stop_on_nonfinite_false_trains_on_without_error() -> None:
     assert not math.isfinite(model.board.last("val_loss"))
 
 
+
+
+# --- Losses that cannot train, and mistakes in what fit is given ------------------------------
+
+
+class Returns(d2l.LinearRegressionScratch):
+    """A regression model whose training_step returns ``what(loss)``."""
+
+    def __init__(self, what, lr=0.03):
+        super().__init__(2, lr)
+        self.what = what
+
+    def training_step(self, batch):
+        return self.what(self.loss(self(*batch[:-1]), batch[-1]))
+
+
+@pytest.mark.parametrize("what, error, says", [
+    (lambda loss: None, TypeError, "training_step returned None, but it must return the loss"),
+    (lambda loss: loss.item(), TypeError, "do not call .item\\(\\) or float\\(\\)"),
+    (lambda loss: loss.detach(), RuntimeError, "does not depend on any tensor that requires"),
+])
+def test_a_training_step_that_returns_no_usable_loss_is_named(tiny_regression, what, error,
+                                                              says) -> None:
+    with pytest.raises(error, match=says):
+        d2l.Trainer(max_epochs=1).fit(Returns(what), tiny_regression())
+
+
+def test_a_loss_without_mean_is_told_to_average() -> None:
+    class NoMean(d2l.LinearRegressionScratch):
+        def loss(self, y_hat, y):
+            return (y_hat - y) ** 2 / 2
+
+    data = d2l.SyntheticRegressionData(torch.tensor([2.0, -3.4]), 4.2, num_train=16, num_val=8)
+    with pytest.raises(ValueError, match=r"one value per example.*`return l.mean\(\)`"):
+        d2l.Trainer(max_epochs=1).fit(NoMean(2, lr=0.03), data)
+
+
+def test_nan_in_the_data_is_blamed_on_the_data_not_the_learning_rate(tiny_regression) -> None:
+    data = tiny_regression()
+    data.X[3, 0] = float("nan")
+    with pytest.raises(d2l.NonFiniteLossError, match="the batch's inputs contain nan or inf"):
+        d2l.Trainer(max_epochs=1).fit(d2l.LinearRegressionScratch(2, lr=0.03), data)
+
+
+def test_fit_given_a_class_or_a_plain_torch_module_says_what_it_needs(tiny_regression) -> None:
+    with pytest.raises(TypeError, match=r"fit got the class SyntheticRegressionData as its data"):
+        d2l.Trainer(max_epochs=1).fit(d2l.LinearRegressionScratch(2, lr=0.03),
+                                      d2l.SyntheticRegressionData)
+    with pytest.raises(TypeError, match="fit needs a d2l.Module .* but got a Linear"):
+        d2l.Trainer(max_epochs=1).fit(torch.nn.Linear(2, 1), tiny_regression())
+
+
+def test_clip_gradients_before_any_gradient_does_nothing() -> None:
+    model = d2l.LinearRegressionScratch(2, lr=0.03)
+    d2l.Trainer(max_epochs=1).clip_gradients(1.0, model)
+    assert all(p.grad is None for p in model.parameters())
+
+
+def test_frozen_parameters_are_refused_by_sgd() -> None:
+    w = torch.zeros(2)
+    with pytest.raises(ValueError, match="does not require a gradient, so it would never change"):
+        d2l.SGD([w], lr=0.1)
