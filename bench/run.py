@@ -7,9 +7,7 @@ targets are ratios, never absolute times. Nothing here is a test: it asserts not
 
 from __future__ import annotations
 
-import gzip
 import os
-import shutil
 import statistics
 import subprocess
 import sys
@@ -20,7 +18,7 @@ from typing import Callable
 import torch
 
 import dl_lib as d2l
-from dl_lib.fashion_mnist import find_split
+from dl_lib.fashion_mnist_files import copy_for_torchvision
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
@@ -48,15 +46,7 @@ def torchvision_loader(resize: tuple[int, int]):
     import torchvision
     from torchvision import transforms
 
-    raw = TV_ROOT / "FashionMNIST" / "raw"
-    raw.mkdir(parents=True, exist_ok=True)
-    for train in (True, False):
-        for path in find_split(None, train):
-            target = raw / path.name.removesuffix(".gz")
-            if not target.exists():
-                opener = gzip.open if path.suffix == ".gz" else open
-                with opener(path, "rb") as src, open(target, "wb") as dst:
-                    shutil.copyfileobj(src, dst)
+    copy_for_torchvision(TV_ROOT)
     trans = transforms.Compose([transforms.Resize(resize), transforms.ToTensor()])
     dataset = torchvision.datasets.FashionMNIST(str(TV_ROOT), train=True, transform=trans,
                                                 download=False)

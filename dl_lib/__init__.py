@@ -11,7 +11,8 @@ from . import aliases as _aliases
 from .aliases import *  # noqa: F401,F403
 from .data_module import DataModule, SyntheticRegressionData, TensorLoader
 from .device import cpu, gpu, num_gpus, set_seed, try_all_gpus, try_gpu
-from .fashion_mnist import DatasetNotFoundError, FashionMNIST
+from .fashion_mnist import FashionMNIST
+from .fashion_mnist_files import DatasetNotFoundError
 from .figure_view import set_next_alt
 from .functional import cross_entropy, prelu, relu, softmax, swish
 from .hyperparams import HyperParameters, add_to_class
@@ -28,7 +29,8 @@ from .downloads import DATA_HUB, DATA_URL, download, download_extract, extract
 from .kaggle_house import KaggleHouse, load_ames
 from .legacy_data import (get_dataloader_workers, get_fashion_mnist_labels, load_array,
                           load_data_fashion_mnist, synthetic_data)
-from .legacy_training import (Accumulator, Animator, Timer, accuracy, evaluate_loss, linreg, sgd,
+from .legacy_animator import Animator
+from .legacy_training import (Accumulator, Timer, accuracy, evaluate_loss, linreg, sgd,
                               squared_loss)
 
 __version__ = "0.1.0"

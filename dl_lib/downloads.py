@@ -20,7 +20,7 @@ from pathlib import Path
 
 from . import settings
 from .data_folders import D2L_DATA_DIR, download_root
-from .fashion_mnist import DatasetNotFoundError
+from .fashion_mnist_files import DatasetNotFoundError
 from .idx_files import CorruptDatasetError
 
 DATA_URL = "http://d2l-data.s3-accelerate.amazonaws.com/"

@@ -7,6 +7,7 @@ Outside a kernel nothing is shown; ``DL_LIB_FIGURE_DIR`` makes every shown figur
 
 from __future__ import annotations
 
+import html
 import base64
 import io
 import os
@@ -106,7 +107,7 @@ class FigureOutput:
         fmt = settings.switches.figure_format
         mime = "image/svg+xml" if fmt == "svg" else "image/png"
         data = base64.b64encode(figure_bytes(self.fig, fmt)).decode("ascii")
-        alt = self.alt.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
+        alt = html.escape(self.alt, quote=True)
         return f'<img alt="{alt}" src="data:{mime};base64,{data}"/>'
 
     def _repr_png_(self) -> bytes:

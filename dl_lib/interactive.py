@@ -7,6 +7,7 @@ calls it. In Jupyter the figure is also sent as plotly JSON, which JupyterLab dr
 from __future__ import annotations
 
 import hashlib
+import html
 from typing import Any, Callable, Mapping, Sequence
 
 from . import settings
@@ -28,7 +29,7 @@ def figure_html(fig: Any, alt: str) -> str:
     """
     body = fig.to_html(full_html=False, include_plotlyjs=False, div_id=_stable_id(fig),
                        config={"displaylogo": False, "responsive": True})
-    label = alt.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
+    label = html.escape(alt, quote=True)
     return f'<div class="dl-interactive" role="img" aria-label="{label}">{body}</div>'
 
 

@@ -23,6 +23,9 @@ def set_figsize(figsize: tuple[float, float] = (3.5, 2.5)) -> None:
     >>> set_figsize((4, 3)); set_figsize()
     """
     settings.switches.figsize = (float(figsize[0]), float(figsize[1]))
+    import matplotlib  # pyplot figures (d2l.plt) take the size too, as in d2l
+
+    matplotlib.rcParams["figure.figsize"] = settings.switches.figsize
 
 
 def new_figure(figsize: tuple[float, float] | None = None) -> Any:

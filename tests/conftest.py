@@ -12,7 +12,7 @@ import pytest
 import torch
 
 import dl_lib as d2l
-from dl_lib import data_folders, fashion_mnist, settings
+from dl_lib import data_folders, fashion_mnist_files, settings
 
 REAL_DIR = settings.DEBIAN_FASHION_MNIST
 
@@ -36,7 +36,7 @@ def write_split(folder: Path, train: bool, images: np.ndarray, labels: np.ndarra
     """Write one split's image and label IDX files into ``folder``; return their paths."""
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
-    for stem, array in zip(fashion_mnist.FILES[train], (images, labels)):
+    for stem, array in zip(fashion_mnist_files.FILES[train], (images, labels)):
         data = idx_bytes(array)
         path = folder / (stem + (".gz" if gz else ""))
         path.write_bytes(gzip.compress(data) if gz else data)

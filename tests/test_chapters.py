@@ -10,8 +10,9 @@ from pathlib import Path
 import jupytext
 import nbformat
 import pytest
-import yaml
 from nbclient import NotebookClient
+
+from browser.booksite import toc_pages
 
 ROOT = Path(__file__).resolve().parents[1]
 EXECUTED = ROOT / "_build" / "executed-by-tests"
@@ -19,18 +20,7 @@ EXECUTED = ROOT / "_build" / "executed-by-tests"
 
 def toc_files() -> list[Path]:
     """The pages listed in _toc.yml, in book order."""
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    files = [toc["root"]]
-
-    def walk(entries: list[dict]) -> None:
-        for entry in entries:
-            if "file" in entry:
-                files.append(entry["file"])
-            for key in ("chapters", "sections", "parts"):
-                walk(entry.get(key, []))
-
-    walk(toc.get("parts", []))
-    return [ROOT / f"{f}.md" for f in files]
+    return [ROOT / f"{page}.md" for page in toc_pages(ROOT / "_toc.yml")]
 
 
 @pytest.mark.parametrize("page", toc_files(), ids=lambda p: str(p.relative_to(ROOT)))

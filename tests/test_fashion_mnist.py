@@ -10,7 +10,7 @@ import pytest
 import torch
 
 import dl_lib as d2l
-from dl_lib import fashion_mnist, settings
+from dl_lib import fashion_mnist, fashion_mnist_files, settings
 
 REAL_DIR = settings.DEBIAN_FASHION_MNIST
 
@@ -122,7 +122,7 @@ def test_visualize_shows_a_batch_with_text_labels(fashion_root: Path,
 
 def test_loading_is_cached_by_file(fashion_root: Path) -> None:
     def mine() -> list:
-        return [k for k in fashion_mnist._cache if str(fashion_root) in k[0][0]]
+        return [k for k in fashion_mnist_files._cache if str(fashion_root) in k[0][0]]
 
     first = d2l.FashionMNIST(batch_size=4, root=str(fashion_root))
     assert len(mine()) == 2  # one entry per split

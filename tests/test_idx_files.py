@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 
 import dl_lib as d2l
-from dl_lib import fashion_mnist
+from dl_lib import fashion_mnist_files
 from dl_lib.idx_files import CorruptDatasetError
 
 
 def cached_paths() -> set[str]:
-    return {path for key in fashion_mnist._cache for path, _, _ in key}
+    return {path for key in fashion_mnist_files._cache for path, _, _ in key}
 
 
 def load(root: Path) -> d2l.FashionMNIST:

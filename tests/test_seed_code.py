@@ -7,15 +7,13 @@ student's results.
 
 from __future__ import annotations
 
-import gzip
 import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-from dl_lib.fashion_mnist import find_split
+from dl_lib.fashion_mnist_files import copy_for_torchvision
 
 HERE = Path(__file__).parent / "seed_code"
 
@@ -39,19 +37,8 @@ def test_sections_3_2_to_3_4(tmp_path: Path) -> None:
     assert len(saved) == 2 and all(name.endswith(".png") for name in saved), saved
 
 
-def torchvision_layout(root: Path) -> None:
-    """The raw, uncompressed IDX files where torchvision's FashionMNIST looks for them."""
-    raw = root / "FashionMNIST" / "raw"
-    raw.mkdir(parents=True)
-    for train in (True, False):
-        for path in find_split(None, train):
-            opener = gzip.open if path.suffix == ".gz" else open
-            with opener(path, "rb") as src, open(raw / path.name.removesuffix(".gz"), "wb") as dst:
-                shutil.copyfileobj(src, dst)
-
-
 def test_sections_4_2_to_5_2(tmp_path: Path) -> None:
-    torchvision_layout(tmp_path / "data")
+    copy_for_torchvision(tmp_path / "data")
     out = run("sections_4_2_to_5_2.py", {"DL_LIB_DATA": str(tmp_path / "data"),
                                          "SEED_EPOCHS": "2"}, tmp_path)
     assert "60000 10000\ntorch.Size([1, 32, 32])" in out
