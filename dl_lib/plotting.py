@@ -78,8 +78,50 @@ def set_axes(axes: Any, xlabel: str | None, ylabel: str | None, xlim: Any, ylim:
     if ylim is not None:
         axes.set_ylim(ylim)
     if legend:
-        axes.legend(legend)
+        place_legend(axes, legend)
     axes.grid(True)
+
+
+def _legend_covers_data(axes: Any, legend: Any, step_px: float = 2.0) -> bool:
+    """Whether any drawn curve of ``axes`` passes under ``legend`` (in display pixels)."""
+    import numpy as np
+
+    axes.figure.draw_without_rendering()  # lays the figure out: positions are final
+    box = legend.get_window_extent().padded(2)
+    for line in axes.get_lines():
+        if not line.get_visible() or len(line.get_xydata()) == 0:
+            continue
+        points = line.get_transform().transform(line.get_xydata())
+        points = points[np.isfinite(points).all(axis=1)]
+        if len(points) > 1:  # the segments between the points, every ``step_px`` pixels
+            starts, ends = points[:-1], points[1:]
+            counts = np.maximum(np.ceil(np.hypot(*(ends - starts).T) / step_px), 1).astype(int)
+            t = np.concatenate([np.arange(n) / n for n in counts])
+            starts, ends = np.repeat(starts, counts, axis=0), np.repeat(ends, counts, axis=0)
+            points = np.vstack([starts + (ends - starts) * t[:, None], points[-1:]])
+        inside = ((points[:, 0] >= box.x0) & (points[:, 0] <= box.x1)
+                  & (points[:, 1] >= box.y0) & (points[:, 1] <= box.y1))
+        if inside.any():
+            return True
+    return False
+
+
+def place_legend(axes: Any, labels: Sequence[str]) -> Any:
+    """A legend that covers no curve: inside the axes where matplotlib's ``"best"`` spot is
+    free of data, else outside, to the right of the axes. Returns the legend.
+
+    >>> ax = new_figure().add_subplot()
+    >>> _ = ax.plot([0, 1], [0, 1]); _ = ax.plot([0, 1], [1, 0])
+    >>> legend = place_legend(ax, ["up", "down"])
+    >>> _legend_covers_data(ax, legend)
+    False
+    """
+    legend = axes.legend(labels)
+    if _legend_covers_data(axes, legend):
+        legend.remove()
+        legend = axes.legend(labels, loc="upper left", bbox_to_anchor=(1.02, 1.0),
+                             borderaxespad=0.0)
+    return legend
 
 
 def describe_plot(xlabel: str | None, ylabel: str | None, legend: Sequence[str] | None) -> str:
@@ -132,9 +174,34 @@ def plot(X: Any, Y: Any = None, xlabel: str | None = None, ylabel: str | None = 
         view.show()
 
 
+# A grid of images is at most this wide (inches at the figure's 100 dpi): about the width of
+# the book's text column at 1280 px, so that the page shows it at its own size and its titles
+# keep their size (a wider image is shrunk to the column, and its titles with it).
+GRID_MAX_WIDTH = 7.2
+
+
+def grid_layout(num_rows: int, num_cols: int, scale: float) -> tuple[tuple[float, float], float]:
+    """The figure size (inches) of an image grid and its titles' font size (points).
+
+    Each image is ``scale`` inches wide, less where the grid would be wider than
+    ``GRID_MAX_WIDTH``; the titles' size follows the images' (9 to 12 points, at least 12.5 px).
+
+    >>> grid_layout(2, 9, 1.5)  # Fashion-MNIST's 2 x 9 grid: 0.8 inches an image
+    ((7.2, 1.6), 9.0)
+    >>> grid_layout(1, 2, 1.5)
+    ((3.0, 1.5), 12.0)
+    """
+    size = min(scale, GRID_MAX_WIDTH / num_cols)
+    fontsize = round(min(max(9.0, 8.0 * size), 12.0), 1)
+    return (round(num_cols * size, 3), round(num_rows * size, 3)), fontsize
+
+
 def show_images(imgs: Any, num_rows: int, num_cols: int, titles: Sequence[str] | None = None,
                 scale: float = 1.5, alt: str | None = None) -> None:
     """Show a grid of grey-scale images (tensors or arrays of shape ``[H, W]``) with titles.
+
+    ``scale`` is the width of one image in inches, as in d2l; a grid is at most
+    ``GRID_MAX_WIDTH`` inches wide (see ``grid_layout``) so that its titles stay readable.
 
     >>> import torch
     >>> show_images(torch.zeros(2, 4, 4), 1, 2, titles=["a", "b"])
@@ -142,13 +209,14 @@ def show_images(imgs: Any, num_rows: int, num_cols: int, titles: Sequence[str] |
     if titles is not None:
         titles = [str(t) for t in (titles.tolist() if hasattr(titles, "tolist") else titles)]
     imgs = [_as_image(img) for img in imgs[: num_rows * num_cols]]
-    fig = new_figure((num_cols * scale, num_rows * scale))
+    figsize, fontsize = grid_layout(num_rows, num_cols, scale)
+    fig = new_figure(figsize)
     axes = fig.subplots(num_rows, num_cols, squeeze=False).flatten()
     for i, (ax, img) in enumerate(zip(axes, imgs)):
         ax.imshow(img, cmap="gray" if getattr(img, "ndim", 2) == 2 else None)
         ax.axis("off")
         if titles is not None and i < len(titles):
-            ax.set_title(titles[i], fontsize=8)
+            ax.set_title(titles[i], fontsize=fontsize)
     for ax in axes[len(imgs):]:
         ax.axis("off")
     if alt is None and settings.switches.next_alt is not None:
