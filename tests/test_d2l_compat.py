@@ -546,3 +546,17 @@ def test_earlier_edition_softmax_notebook(tmp_path: Path) -> None:
     assert predictions and len(ast.literal_eval(predictions.group(1))) == 6
     saved = sorted(p.name for p in (tmp_path / "figures").iterdir())
     assert len(saved) == 3 and any("train-loss-train-acc-test-acc" in n for n in saved), saved
+
+
+# Classes d2l 1.0.3 defines on its pages rather than in torch.py, which dl_lib exports so that
+# those pages' later cells (and notebooks that import them) run: name -> d2l's parameters.
+PAGE_CLASSES = {"KaggleHouse": ["batch_size", "train", "val"]}
+
+
+@pytest.mark.parametrize("name", PAGE_CLASSES)
+def test_classes_d2l_defines_on_its_pages_exist_with_its_parameters(name: str) -> None:
+    cls = getattr(d2l, name)
+    assert inspect.isclass(cls) and issubclass(cls, d2l.DataModule)
+    params = list(inspect.signature(cls.__init__).parameters)[1:]
+    assert params[: len(PAGE_CLASSES[name])] == PAGE_CLASSES[name]
+    assert callable(getattr(cls, "preprocess")) and callable(getattr(cls, "get_dataloader"))

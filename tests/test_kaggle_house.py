@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import io
 import math
 from pathlib import Path
 
@@ -154,3 +155,14 @@ def test_from_ames_preprocesses_and_trains(ames: d2l.KaggleHouse) -> None:
     model = d2l.LinearRegression(lr=0.01)
     d2l.Trainer(max_epochs=3).fit(model, fold)
     assert model.board.last("val_loss") < 1.0  # log prices start near 12: it has learned
+
+
+def test_from_raw_reads_no_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DL_LIB_DATA", str(tmp_path / "empty"))
+    monkeypatch.setenv("DL_LIB_DOWNLOAD", "0")
+    train = pd.read_csv(io.StringIO(TRAIN_CSV))
+    test = pd.read_csv(io.StringIO(TEST_CSV))
+    data = d2l.KaggleHouse.from_raw(2, train, test)
+    assert data.raw_train is train and data.raw_val is test and data.train is None
+    data.preprocess()
+    assert data.train.shape == (3, 6) and data.val.shape == (2, 5)
