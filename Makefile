@@ -34,7 +34,8 @@ book: setup
 test: setup
 	$(PY) -m pytest -m "not browser and not built_site"
 	@bash scripts/build_book.sh
-	$(PY) -m pytest -m "browser or built_site" tests/browser tests/test_reproducible.py
+	$(PY) -m pytest -m "browser or built_site" tests/browser tests/test_reproducible.py \
+	    tests/test_book_voice.py
 
 bench: setup
 	$(PY) bench/run.py

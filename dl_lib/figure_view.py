@@ -91,12 +91,47 @@ def figure_bytes(fig: Figure, fmt: str | None = None) -> bytes:
     return buffer.getvalue()
 
 
+def smallest_text_px(fig: Figure) -> float:
+    """The height, in pixels of the saved image, of the figure's smallest visible text
+    (titles, labels, tick labels, legend); 0 for a figure without text.
+
+    >>> from matplotlib.figure import Figure
+    >>> fig = Figure(figsize=(1, 1), dpi=100); _ = fig.suptitle("x", fontsize=9)
+    >>> smallest_text_px(fig)
+    12.5
+    """
+    import matplotlib
+    from matplotlib.text import Text
+
+    dpi = matplotlib.rcParams["savefig.dpi"]
+    dpi = fig.dpi if dpi == "figure" else float(dpi)
+    fig.draw_without_rendering()  # makes the tick labels
+    sizes = [text.get_fontsize() for text in fig.findobj(Text)
+             if text.get_visible() and text.get_text().strip()]
+    return round(min(sizes) * dpi / 72, 1) if sizes else 0.0
+
+
+def figure_kind(fig: Figure) -> str:
+    """``"images"`` for a figure that shows images (a grid of pictures), else ``"plot"``.
+
+    >>> from matplotlib.figure import Figure
+    >>> figure_kind(Figure())
+    'plot'
+    """
+    return "images" if any(ax.images for ax in fig.axes) else "plot"
+
+
 class FigureOutput:
     """A figure with alt text, rendered for notebooks as ``<img alt=...>``, PNG or SVG.
 
+    The ``<img>`` says what it shows (class ``dl-figure-plot`` or ``dl-figure-images``, for
+    the site's dark mode) and how high its smallest text is in the image's own pixels
+    (``data-text-px``), so that the site's tests check it is readable as displayed.
+
     >>> from matplotlib.figure import Figure
     >>> fig = Figure(figsize=(1, 1))
-    >>> '<img alt="An empty plot"' in FigureOutput(fig, "An empty plot")._repr_html_()
+    >>> '<img alt="An empty plot" class="dl-figure dl-figure-plot"' in FigureOutput(
+    ...     fig, "An empty plot")._repr_html_()
     True
     """
 
@@ -108,7 +143,9 @@ class FigureOutput:
         mime = "image/svg+xml" if fmt == "svg" else "image/png"
         data = base64.b64encode(figure_bytes(self.fig, fmt)).decode("ascii")
         alt = html.escape(self.alt, quote=True)
-        return f'<img alt="{alt}" src="data:{mime};base64,{data}"/>'
+        return (f'<img alt="{alt}" class="dl-figure dl-figure-{figure_kind(self.fig)}" '
+                f'data-text-px="{smallest_text_px(self.fig):.1f}" '
+                f'src="data:{mime};base64,{data}"/>')
 
     def _repr_png_(self) -> bytes:
         return figure_bytes(self.fig, "png")

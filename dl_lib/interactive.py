@@ -22,15 +22,18 @@ def _stable_id(fig: Any) -> str:
 def figure_html(fig: Any, alt: str) -> str:
     """The figure as an HTML fragment, labelled with ``alt`` for screen readers.
 
+    The wrapper is a ``figure`` (not an ``img``, whose content screen readers skip): the
+    figure's sliders and buttons inside it stay reachable.
+
     >>> import plotly.graph_objects as go
     >>> html = figure_html(go.Figure(go.Scatter(x=[0, 1], y=[1, 0])), "A falling line")
-    >>> html.startswith('<div class="dl-interactive" role="img" aria-label="A falling line">')
+    >>> html.startswith('<div class="dl-interactive" role="figure" aria-label="A falling line">')
     True
     """
     body = fig.to_html(full_html=False, include_plotlyjs=False, div_id=_stable_id(fig),
                        config={"displaylogo": False, "responsive": True})
     label = html.escape(alt, quote=True)
-    return f'<div class="dl-interactive" role="img" aria-label="{label}">{body}</div>'
+    return f'<div class="dl-interactive" role="figure" aria-label="{label}">{body}</div>'
 
 
 class PlotlyOutput:

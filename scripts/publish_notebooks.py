@@ -5,6 +5,10 @@ leaves each notebook page in ``<build>/jupyter_execute/<page>.ipynb``; this scri
 with its outputs, to ``<build>/html/<page>.ipynb`` (next to ``<page>.html``) and adds a
 ``.ipynb`` entry, built like the theme's own ``.md`` entry, to that page's download menu.
 
+The published notebook is the one a reader runs anywhere: the cells tagged ``remove-cell``
+(the build's bookkeeping: ``glue``, checks on the run, alt text), which the page does not show
+either, are dropped from it.
+
 The outputs come from the execution cache (``<build>/.jupyter_cache``) when there is one:
 when myst-nb (1.4) takes a page's outputs from the cache instead of executing it, it writes
 the notebook *without* outputs to ``jupyter_execute``, though the page shows them.
@@ -74,6 +78,22 @@ def add_menu_entry(html: str, filename: str) -> str | None:
     return html[:match.start()] + entry + "\n" + html[match.start():]
 
 
+BOOKKEEPING_TAG = "remove-cell"
+
+
+def reader_cells(cells: list) -> list:
+    """The cells a reader's notebook keeps: all but those tagged ``remove-cell``.
+
+    >>> cells = [nbformat.v4.new_code_cell("x = 1"),
+    ...          nbformat.v4.new_code_cell("glue('x', x)", metadata={"tags": ["remove-cell"]}),
+    ...          nbformat.v4.new_markdown_cell("Text")]
+    >>> [cell.source for cell in reader_cells(cells)]
+    ['x = 1', 'Text']
+    """
+    return [cell for cell in cells
+            if BOOKKEEPING_TAG not in cell.get("metadata", {}).get("tags", [])]
+
+
 def publish(build: Path) -> list[str]:
     """Publish every executed notebook whose page is in the site; returns their page names."""
     html_dir, executed = build / "html", build / "jupyter_execute"
@@ -100,6 +120,7 @@ def publish(build: Path) -> list[str]:
         if code and not any(cell.get("execution_count") for cell in code):
             print(f"warning: {notebook} has no outputs", file=sys.stderr)
         content.metadata.pop("source_map", None)  # myst-nb's, of no use to readers
+        content.cells = reader_cells(content.cells)
         target = html_dir / page.with_suffix(".ipynb")
         nbformat.write(content, target)  # validates it
         html = page_html.read_text(encoding="utf-8")

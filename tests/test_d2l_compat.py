@@ -23,7 +23,7 @@ import torch
 from torch import nn
 
 import dl_lib as d2l
-from dl_lib import figure_view, legacy_animator
+from dl_lib import figure_view, legacy_animator, settings
 
 sys.path.insert(0, str(Path(__file__).parent))
 from d2l_names import ALIASES, D2L_NAMES, MODULES, SIGNATURES, USED  # noqa: E402
@@ -532,7 +532,7 @@ def test_earlier_edition_linear_regression_notebook(tmp_path: Path) -> None:
 
 
 def test_earlier_edition_softmax_notebook(tmp_path: Path) -> None:
-    if not Path("/usr/share/datasets/fashion-mnist").is_dir() and not os.environ.get(
+    if not settings.DEBIAN_FASHION_MNIST.is_dir() and not os.environ.get(
             "DL_LIB_DATA"):
         pytest.skip("Fashion-MNIST is not installed")
     out = run_notebook("earlier_edition_softmax.py", tmp_path)

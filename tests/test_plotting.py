@@ -268,3 +268,57 @@ def test_saving_a_board_in_an_unknown_format_names_the_ones_that_work(tmp_path) 
     assert board.save(tmp_path / "b.jpg").exists()
     with pytest.raises(ValueError, match=r"saved as \.png, \.svg.*not \.xyz"):
         board.save(tmp_path / "b.xyz")
+
+
+def test_board_legend_never_covers_a_curve() -> None:
+    """Curves that fill the whole axes leave no free corner: the legend goes outside."""
+    board = d2l.ProgressBoard("epoch", xlim=[0, 10])
+    for i in range(41):
+        x = i / 4
+        board.draw(x, 0.5 + 0.5 * math.sin(x), "train_loss")
+        board.draw(x, 0.5 + 0.5 * math.cos(x), "val_loss")
+        board.draw(x, 0.5 + 0.5 * math.sin(2 * x), "val_acc")
+    fig = board.render()
+    axes = fig.axes[0]
+    legend = axes.get_legend()
+    assert [t.get_text() for t in legend.get_texts()] == ["train_loss", "val_loss", "val_acc"]
+    assert not plotting._legend_covers_data(axes, legend)
+    assert legend.get_window_extent().x0 >= axes.get_window_extent().x1  # right of the axes
+
+
+def test_board_legend_stays_inside_where_a_corner_is_free() -> None:
+    board = d2l.ProgressBoard("epoch", xlim=[0, 3])
+    for i in range(13):
+        board.draw(i / 4, math.exp(-i / 4), "train_loss")
+    axes = board.render().axes[0]
+    legend = axes.get_legend()
+    assert not plotting._legend_covers_data(axes, legend)
+    box = legend.get_window_extent()
+    assert axes.get_window_extent().contains((box.x0 + box.x1) / 2, (box.y0 + box.y1) / 2)
+
+
+def test_plot_legend_covers_no_curve() -> None:
+    axes = plotting.new_figure().add_subplot()
+    x = torch.linspace(0, 10, 200)
+    d2l.plot(x, [torch.sin(x), torch.cos(x), torch.sin(2 * x)], "x", "y",
+             legend=["sin", "cos", "sin 2x"], axes=axes)
+    assert not plotting._legend_covers_data(axes, axes.get_legend())
+
+
+def test_image_grid_titles_are_at_least_10_px_where_the_page_shows_them(tmp_path: Path,
+                                                                       monkeypatch) -> None:
+    """Fashion-MNIST's 2 x 9 grid is no wider than the book's text column at 1280 px (so the
+    page shows it at its own size) and its titles are at least 10 px high there."""
+    monkeypatch.setenv("DL_LIB_FIGURE_DIR", str(tmp_path))
+    d2l.show_images(torch.rand(18, 28, 28), 2, 9, titles=["ankle boot"] * 18)
+    (saved,) = tmp_path.iterdir()
+    from PIL import Image
+
+    width = Image.open(saved).size[0]
+    assert width <= plotting.GRID_MAX_WIDTH * 100 * 1.05  # titles may reach past the grid
+    (figsize, fontsize) = plotting.grid_layout(2, 9, 1.5)
+    assert fontsize * 100 / 72 >= 10  # pixels, at the figures' 100 dpi
+    fig = plotting.new_figure(figsize)
+    fig.add_subplot().set_title("ankle boot", fontsize=fontsize)
+    fig.axes[0].axis("off")
+    assert display.smallest_text_px(fig) >= 10
