@@ -1,5 +1,8 @@
 # make book   build the site into _build/html (sets everything up first)
 # make test   run every test: unit, doctests, chapters, then the built site in a browser
+#             (each page executes once: the chapter tests fill the cache the build reads)
+# make reproducible  execute again each page whose code (or dl_lib code it ran) changed since
+#             the last check, and compare the outputs with the stored ones (CI runs it)
 # make bench  speed benchmark (see bench/), separate from the tests
 SHELL := /bin/bash
 PY := .venv/bin/python
@@ -10,7 +13,7 @@ NODE_STAMP := node_modules/.installed
 export MPLBACKEND := Agg
 export PYTHONHASHSEED := 0
 
-.PHONY: book test bench screenshots setup system clean
+.PHONY: book test reproducible bench screenshots setup system clean
 .DEFAULT_GOAL := book
 
 $(VENV_STAMP): requirements.txt pyproject.toml
@@ -34,8 +37,11 @@ book: setup
 test: setup
 	$(PY) -m pytest -m "not browser and not built_site"
 	@bash scripts/build_book.sh
-	$(PY) -m pytest -m "browser or built_site" tests/browser tests/test_reproducible.py \
-	    tests/test_book_voice.py
+	$(PY) -m pytest -m "browser or built_site" -k "not two_runs" tests/browser \
+	    tests/test_reproducible.py tests/test_book_voice.py
+
+reproducible: setup
+	$(PY) -m pytest -m built_site -k two_runs tests/test_reproducible.py
 
 bench: setup
 	$(PY) bench/run.py

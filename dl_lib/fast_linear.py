@@ -1,10 +1,11 @@
-"""Dense layers on oneDNN's fp32 kernel, about twice torch's default CPU matmul (section 5.2).
+"""Dense layers on oneDNN's fp32 kernel where it beats torch's default CPU matmul (section 5.2).
 
-On this book's 2-core AMD Zen 5 machine torch's default fp32 matmul (MKL) reaches about
-210 GFLOP/s at the MLP's shapes and oneDNN's linear kernel about 420, with results equal
-within float rounding. torch exposes that kernel without autograd, so ``LinearFunction``
-supplies the backward pass from the same kernel. Used for fp32 tensors on the CPU when the
-kernel exists (and ``DL_LIB_ONEDNN`` is not ``0``); everything else takes ``F.linear``.
+On one 2-core AMD Zen 5 machine torch's default fp32 matmul (MKL) reaches about 210 GFLOP/s
+at the MLP's shapes and oneDNN's linear kernel about 420, with results equal within float
+rounding; on other CPUs oneDNN is the slower one. So the kernel is chosen by measuring both
+on this machine (``kernel_choice``), unless ``DL_LIB_ONEDNN`` decides. torch exposes oneDNN's
+kernel without autograd, so ``LinearFunction`` supplies the backward pass from the same
+kernel. Used for fp32 tensors on the CPU when chosen; everything else takes ``F.linear``.
 """
 
 from __future__ import annotations
@@ -16,13 +17,13 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from . import settings
+from . import kernel_choice, settings
 
 _state: dict[str, bool] = {}
 
 
 def onednn_available() -> bool:
-    """Whether oneDNN's fp32 linear kernel can be used here (checked once).
+    """Whether oneDNN's fp32 linear kernel works here and is chosen (decided once).
 
     >>> isinstance(onednn_available(), bool)
     True
@@ -37,8 +38,19 @@ def onednn_available() -> bool:
                 ok = torch.equal(_kernel(x, torch.ones(4, 3), None), torch.full((2, 4), 3.0))
             except RuntimeError:
                 ok = False
+        if ok and not settings.onednn_forced():
+            ok = kernel_choice.onednn_is_faster(lambda A, B: _kernel(A, B, None))
         _state["ok"] = ok
     return _state["ok"]
+
+
+def chosen_kernel() -> str:
+    """The kernel the models' fp32 CPU matrix products use here, for reports.
+
+    >>> chosen_kernel() in ("oneDNN", "torch's default")
+    True
+    """
+    return "oneDNN" if onednn_available() else "torch's default"
 
 
 def _kernel(X: torch.Tensor, W: torch.Tensor, b: torch.Tensor | None) -> torch.Tensor:

@@ -28,7 +28,8 @@ VARIABLES: dict[str, str] = {
                        "default: allowed where the data is missing",
     "DL_LIB_FIGURE_DIR": "in a plain script, save every figure and training board there as PNG",
     "DL_LIB_ONEDNN": "`0`/`false`/`no`/`off` switches off oneDNN's fp32 kernel for the models' "
-                     "matrix products; default: on where it is measured faster",
+                     "matrix products, `1`/`true`/`yes`/`on` uses it wherever it works; "
+                     "default: used where it is measured faster (dl_lib/kernel_choice.py)",
 }
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -79,6 +80,17 @@ def onednn_requested() -> bool:
     True
     """
     return _switch("DL_LIB_ONEDNN", True)
+
+
+def onednn_forced() -> bool:
+    """Whether ``DL_LIB_ONEDNN`` asks for oneDNN's kernel outright (set to on), rather than
+    leaving the choice to a measurement (unset).
+
+    >>> isinstance(onednn_forced(), bool)
+    True
+    """
+    value = os.environ.get("DL_LIB_ONEDNN")
+    return bool(value and value.strip()) and _switch("DL_LIB_ONEDNN", True)
 
 
 def data_dir() -> Path | None:

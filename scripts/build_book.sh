@@ -1,23 +1,32 @@
 #!/usr/bin/env bash
-# Build the site strictly (-W, execution errors fail). jupyter-cache re-executes a chapter
-# only when its source changes, so when dl_lib's code changes every chapter is executed
-# again: the site never shows outputs of older code.
+# Build the site strictly (-W, execution errors fail):
+#   scripts/build_book.sh [OUT]    site in OUT/_build/html (default OUT: this project)
+# Pages are executed first, by scripts/page_cache.py: only those whose key changed (their code,
+# the dl_lib functions their last run reached, the module-level code of what they imported,
+# the environment), each stored as soon as it ran, so a failed or interrupted build keeps every
+# page that executed with the current code. The chapter tests (make test) use the same cache,
+# so after them nothing is left to execute here. jupyter-book then takes every page's outputs
+# from that cache (execute_notebooks: cache); a page whose outputs changed is read again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-stamp=_build/.dl_lib_hash
-hash=$(cat dl_lib/*.py _config.yml | sha256sum | cut -d' ' -f1)
-# No stamp with a cache present means an earlier build stopped half-way: trust nothing.
-if [ -d _build/.jupyter_cache ] && [ "$(cat "$stamp" 2>/dev/null)" != "$hash" ]; then
-  echo "dl_lib or _config.yml changed since the last build: executing every chapter again."
-  rm -rf _build/html _build/.doctrees _build/jupyter_execute _build/.jupyter_cache
-fi
-mkdir -p _build/assets/static
-rm -rf _build/assets/static/mathjax && cp -r node_modules/mathjax/es5 _build/assets/static/mathjax
+out=$(realpath -m "${1:-.}")
+# The site's static assets (html_static_path is _build/assets/static in this project): copied
+# only when they differ, so that a build running at the same time never sees them missing.
+copy_if_changed() {  # source destination
+  if ! diff -rq "$1" "$2" >/dev/null 2>&1; then
+    rm -rf "$2.tmp.$$" && mkdir -p "$(dirname "$2")" && cp -r "$1" "$2.tmp.$$"
+    rm -rf "$2" && mv "$2.tmp.$$" "$2"
+  fi
+}
+copy_if_changed node_modules/mathjax/es5 _build/assets/static/mathjax
+plotly_js="$(.venv/bin/python -c 'import plotly, pathlib; print(pathlib.Path(plotly.__file__).parent / "package_data/plotly.min.js")')"
 mkdir -p _build/assets/static/plotly
-cp "$(.venv/bin/python -c 'import plotly, pathlib; print(pathlib.Path(plotly.__file__).parent / "package_data/plotly.min.js")')" _build/assets/static/plotly/
+cmp -s "$plotly_js" _build/assets/static/plotly/plotly.min.js || cp "$plotly_js" _build/assets/static/plotly/
 start=$(date +%s)
-.venv/bin/jupyter-book build . --warningiserror --keep-going --quiet
+.venv/bin/python scripts/page_cache.py execute --out "$out"
+executed=$(date +%s)
+.venv/bin/jupyter-book build . --path-output "$out" --warningiserror --keep-going --quiet
 # The executed notebooks, next to their pages and in their download menus (.ipynb).
-.venv/bin/python scripts/publish_notebooks.py
-echo "$hash" > "$stamp"
-echo "Built in $(( $(date +%s) - start )) s. Open: file://$PWD/_build/html/index.html"
+.venv/bin/python scripts/publish_notebooks.py --build "$out/_build"
+echo "Built in $(( $(date +%s) - start )) s ($(( executed - start )) s executing pages)." \
+     "Open: file://$out/_build/html/index.html"
