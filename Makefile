@@ -3,6 +3,8 @@
 #             (each page executes once: the chapter tests fill the cache the build reads)
 # make reproducible  execute again each page whose code (or dl_lib code it ran) changed since
 #             the last check, and compare the outputs with the stored ones (CI runs it)
+# make test-notebooks  every page's downloadable .ipynb run in a fresh venv with only
+#                      pip install ".[notebooks]" (slow; not part of make test)
 # make bench  speed benchmark (see bench/), separate from the tests
 SHELL := /bin/bash
 PY := .venv/bin/python
@@ -13,7 +15,7 @@ NODE_STAMP := node_modules/.installed
 export MPLBACKEND := Agg
 export PYTHONHASHSEED := 0
 
-.PHONY: book test reproducible bench screenshots setup system clean
+.PHONY: book test reproducible test-notebooks bench screenshots setup system clean
 .DEFAULT_GOAL := book
 
 $(VENV_STAMP): requirements.txt pyproject.toml
@@ -46,8 +48,14 @@ reproducible: setup
 bench: setup
 	$(PY) bench/run.py
 
+# What a reader sees at 1280 px and on a phone's 400 px: screenshots/1280/, screenshots/400/.
 screenshots: book
-	$(PY) tests/browser/screenshots.py
+	$(PY) tests/browser/screenshots.py --width 1280 --out screenshots/1280
+	$(PY) tests/browser/screenshots.py --width 400 --out screenshots/400
+
+# The published notebooks, run where a reader runs them (tests/test_book_notebooks.py).
+test-notebooks: book
+	$(PY) -m pytest -m notebooks tests/test_book_notebooks.py
 
 clean:
 	rm -rf _build

@@ -91,6 +91,31 @@ def figure_bytes(fig: Figure, fmt: str | None = None) -> bytes:
     return buffer.getvalue()
 
 
+def compact_png(data: bytes) -> bytes:
+    """The PNG with at most 256 colors (a palette image), where that is smaller: about a third
+    of the size for a plot, with no difference the eye can see. Opaque images only (a
+    transparent one is returned as it is); the same input always gives the same bytes.
+
+    >>> from matplotlib.figure import Figure
+    >>> fig = Figure(figsize=(2, 2)); _ = fig.add_subplot().plot([0, 1], [1, 0])
+    >>> png = figure_bytes(fig, "png")
+    >>> len(compact_png(png)) < len(png) / 2
+    True
+    """
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(data))
+    if image.mode == "RGBA":
+        if image.getchannel("A").getextrema() != (255, 255):
+            return data
+        image = image.convert("RGB")
+    elif image.mode != "RGB":
+        return data
+    buffer = io.BytesIO()
+    image.quantize(256, method=Image.Quantize.MEDIANCUT).save(buffer, "PNG", optimize=True)
+    return min(buffer.getvalue(), data, key=len)
+
+
 def smallest_text_px(fig: Figure) -> float:
     """The height, in pixels of the saved image, of the figure's smallest visible text
     (titles, labels, tick labels, legend); 0 for a figure without text.
@@ -141,14 +166,15 @@ class FigureOutput:
     def _repr_html_(self) -> str:
         fmt = settings.switches.figure_format
         mime = "image/svg+xml" if fmt == "svg" else "image/png"
-        data = base64.b64encode(figure_bytes(self.fig, fmt)).decode("ascii")
+        image = figure_bytes(self.fig, fmt)
+        data = base64.b64encode(compact_png(image) if fmt == "png" else image).decode("ascii")
         alt = html.escape(self.alt, quote=True)
         return (f'<img alt="{alt}" class="dl-figure dl-figure-{figure_kind(self.fig)}" '
                 f'data-text-px="{smallest_text_px(self.fig):.1f}" '
                 f'src="data:{mime};base64,{data}"/>')
 
     def _repr_png_(self) -> bytes:
-        return figure_bytes(self.fig, "png")
+        return compact_png(figure_bytes(self.fig, "png"))
 
 
 class FigureView:

@@ -35,6 +35,8 @@ CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-backg
                  "--disable-component-update", "--disable-sync", "--no-first-run",
                  "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"]
 VIEWPORT = {"width": 1280, "height": 900}
+PHONE_WIDTH = 400  # the narrow window the layout tests also use
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"  # npm's axe-core (package.json)
 
 
 @dataclass
@@ -47,6 +49,11 @@ class PageVisit:
     foreign_requests: list[str] = field(default_factory=list)
     late: list[str] = field(default_factory=list)
     shown: dict[str, Any] = field(default_factory=dict)
+    # What the page transferred: URL (relative to the site) -> bytes (headers and body).
+    transferred: dict[str, int] = field(default_factory=dict)
+    # axe-core's violations: [{"id", "impact", "nodes": [target, ...], "help"}, ...]
+    axe: list[dict[str, Any]] = field(default_factory=list)
+    width: int = 1280
 
 
 def toc_pages(toc: Path = TOC) -> list[str]:
@@ -101,13 +108,18 @@ _FENCE = re.compile(r"^(?P<indent> *)(?P<fence>`{3,}|~{3,})[^\n]*\n.*?^(?P=inden
 
 
 def prose(text: str) -> str:
-    """The text of a page without its front matter, code blocks and inline code.
+    """The text of a page without its front matter, code blocks, inline code and link
+    targets (a reader sees a link's text, not its address).
 
     >>> prose("---\\na: 1\\n---\\nSee `x = $1` and\\n```python\\n$y$\\n```\\nthat.")
     'See  and\\n\\nthat.'
+    >>> prose("The [licence](https://example.org/by-sa) and <https://example.org>.")
+    'The [licence] and .'
     """
     text = re.sub(r"\A---\n.*?\n---\n", "", text, flags=re.S)
     text = _FENCE.sub("", text)
+    text = re.sub(r"\]\([^)\s]*\)", "]", text)
+    text = re.sub(r"<?https?://[^\s>)]+>?", "", text)
     return re.sub(r"(`+)(?!`).*?(?<!`)\1(?!`)", "", text, flags=re.S)
 
 
@@ -174,6 +186,8 @@ _MATHJAX_READY = """() => !document.querySelector('.math')
     || (window.MathJax && window.MathJax.startup && window.MathJax.startup.promise)"""
 _PLOTLY_READY = """() => [...document.querySelectorAll('div.dl-interactive')]
     .every(d => d.querySelector('.plot-container svg.main-svg'))"""
+_EQUATIONS_FITTED = """() => !document.querySelector('div.math')
+    || document.documentElement.dataset.dlEquationsFitted"""
 _IMAGES_DECODED = """async () => {
     for (const img of document.images) {
         img.loading = 'eager';
@@ -193,6 +207,8 @@ def settle(page: Any, timeout_ms: float = 30_000) -> list[str]:
     if "MathJax" not in late:
         page.evaluate("() => window.MathJax && window.MathJax.startup"
                       " && window.MathJax.startup.promise.then(() => true)")
+        with contextlib.suppress(Exception):  # the site's script fits long equations after
+            page.wait_for_function(_EQUATIONS_FITTED, timeout=5_000)
     page.evaluate(_IMAGES_DECODED)
     with contextlib.suppress(Exception):
         page.wait_for_load_state("networkidle", timeout=timeout_ms)

@@ -46,7 +46,39 @@ _INSPECT = """() => {
             classes: s.className,
             visible: [...s.children].filter(c => !c.classList.contains('admonition-title'))
                                     .some(visible)})),
+        // Display equations as laid out: the formula's box, its number's box, and whether
+        // the formula is wider than its box (then it must scroll, inside its box).
+        equations: [...document.querySelectorAll('div.math')].map((d, i) => {
+            const c = d.querySelector(':scope > mjx-container');
+            const e = d.querySelector(':scope > span.eqno');
+            if (!c || !visible(c)) return null;
+            const box = r => ({left: r.left, right: r.right, top: r.top, bottom: r.bottom});
+            return {name: e ? e.textContent.replace('#', '').trim() : `unnumbered #${i + 1}`,
+                    box: box(c.getBoundingClientRect()),
+                    number: e ? box(e.getBoundingClientRect()) : null,
+                    scroll_width: c.scrollWidth, client_width: c.clientWidth,
+                    overflow_x: getComputedStyle(c).overflowX};
+        }).filter(Boolean),
+        page_width: document.documentElement.scrollWidth,
+        window_width: window.innerWidth,
+        // Each figure's smallest text as displayed: its height in the image's pixels
+        // (data-text-px, from dl_lib) times the scale at which the page shows the image.
+        figures: [...document.querySelectorAll('img.dl-figure')].map(img => {
+            const column = (img.closest('article') || document.body).clientWidth;
+            const shown = img.clientWidth || Math.min(img.naturalWidth, column);
+            return {alt: (img.getAttribute('alt') || '').slice(0, 70),
+                    text_px: parseFloat(img.dataset.textPx || '0'),
+                    natural_width: img.naturalWidth, shown_width: shown};
+        }),
     };
+}"""
+
+_AXE_RUN = """async () => {
+    const result = await axe.run(document, {resultTypes: ['violations']});
+    return result.violations.map(v => ({
+        id: v.id, impact: v.impact, help: v.help, count: v.nodes.length,
+        nodes: v.nodes.slice(0, 4).map(n => n.target.join(' ') + ': '
+                                            + n.html.slice(0, 120))}));
 }"""
 
 
@@ -70,8 +102,9 @@ class Site:
         parts = urlsplit(url)
         return parts.scheme in ("http", "https", "ws", "wss") and parts.netloc != self.origin
 
-    def new_context(self) -> Any:
-        return self.browser.new_context(viewport=booksite.VIEWPORT, accept_downloads=True)
+    def new_context(self, width: int = booksite.VIEWPORT["width"]) -> Any:
+        return self.browser.new_context(viewport={**booksite.VIEWPORT, "width": width},
+                                        accept_downloads=True)
 
     def watch(self, context: Any, page: Any, visit: PageVisit) -> None:
         """Record console errors, uncaught exceptions, failed and foreign requests."""
@@ -90,25 +123,40 @@ class Site:
         page.on("websocket", lambda ws: self.foreign(ws.url) and visit.foreign_requests.append(
             ws.url))
 
-    def visit(self, page_name: str) -> PageVisit:
-        """Load a page once (later calls return the first visit's record)."""
-        if page_name not in self._visits:
+    def visit(self, page_name: str, width: int = booksite.VIEWPORT["width"]) -> PageVisit:
+        """Load a page once in a window ``width`` pixels wide (later calls return the first
+        visit's record): what it showed, what it transferred, and (at the default width)
+        what axe-core finds."""
+        key = page_name if width == booksite.VIEWPORT["width"] else f"{page_name}@{width}"
+        if key not in self._visits:
             url = self.url(page_name)
-            visit = PageVisit(url)
-            context = self.new_context()
+            visit = PageVisit(url, width=width)
+            context = self.new_context(width)
+            finished: list[Any] = []
             try:
                 page = context.new_page()
                 self.watch(context, page, visit)
+                page.on("requestfinished", lambda request: finished.append(request))
                 response = page.goto(url, wait_until="load")
                 if response is None or response.status != 200:
                     visit.failed_requests.append(
                         f"{url} (HTTP {response.status if response else 'no response'})")
                 visit.late = booksite.settle(page)
                 visit.shown = page.evaluate(_INSPECT)
+                for request in finished:
+                    if request.url.startswith(self.base_url):
+                        sizes = request.sizes()
+                        name = request.url[len(self.base_url):].split("?")[0]
+                        visit.transferred[name] = (visit.transferred.get(name, 0)
+                                                   + sizes["responseBodySize"]
+                                                   + sizes["responseHeadersSize"])
+                if width == booksite.VIEWPORT["width"] and booksite.AXE.is_file():
+                    page.add_script_tag(content=booksite.AXE.read_text(encoding="utf-8"))
+                    visit.axe = page.evaluate(_AXE_RUN)
             finally:
                 context.close()
-            self._visits[page_name] = visit
-        return self._visits[page_name]
+            self._visits[key] = visit
+        return self._visits[key]
 
 
 @pytest.fixture(scope="session")
@@ -163,6 +211,17 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
         f"browser: {len(visits)} pages of {booksite.HTML} loaded; {total['images']} images, "
         f"{typeset} typeset formulas, {total['interactive']} interactive figures with "
         f"{sliders} sliders, {total['solutions']} solutions")
+    # Each page's weight, and what axe-core found on it, as measured by the tests.
+    for visit in visits:
+        if visit.width != booksite.VIEWPORT["width"] or not visit.transferred:
+            continue
+        axe: dict[str, int] = {}
+        for violation in visit.axe:
+            axe[violation["impact"]] = axe.get(violation["impact"], 0) + violation["count"]
+        terminalreporter.write_line(
+            f"page {urlsplit(visit.url).path[1:]}: {sum(visit.transferred.values()) / 1e6:.2f} MB "
+            f"in {len(visit.transferred)} requests; axe: "
+            + (", ".join(f"{n} {impact}" for impact, n in sorted(axe.items())) or "nothing"))
 
 
 @pytest.fixture
