@@ -11,7 +11,6 @@ targets are ratios, never absolute times. Nothing here is a test: it asserts not
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
 import statistics
 import subprocess
@@ -23,7 +22,7 @@ from typing import Callable
 import torch
 
 import dl_lib as d2l
-from dl_lib import fast_linear
+from dl_lib import fast_linear, kernel_choice
 from dl_lib.fashion_mnist_files import copy_for_torchvision
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -199,12 +198,7 @@ def bench_import(rows) -> None:
 
 def machine() -> str:
     """The machine's description: CPU model, cores, torch's threads, fp32 matmul GFLOP/s."""
-    model = "unknown CPU"
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
+    model = kernel_choice.cpu_model()
     A, B = torch.randn(1024, 1024), torch.randn(1024, 1024)
     seconds = median_time(lambda: A @ B, 9)
     return (f"{model}, {os.cpu_count()} cores, torch {torch.__version__} with "

@@ -28,19 +28,26 @@ MARGIN = 0.9
 ROUNDS = 7
 
 
+def cpu_model() -> str:
+    """The CPU's model name as Linux reports it (``unknown CPU`` elsewhere).
+
+    >>> isinstance(cpu_model(), str)
+    True
+    """
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    return "unknown CPU"
+
+
 def machine_key() -> str:
     """What the verdict depends on: CPU model, cores, torch's version and thread count.
 
     >>> str(torch.get_num_threads()) in machine_key()
     True
     """
-    model = "unknown CPU"
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    return (f"{model}; {os.cpu_count()} cores; torch {torch.__version__}; "
+    return (f"{cpu_model()}; {os.cpu_count()} cores; torch {torch.__version__}; "
             f"{torch.get_num_threads()} threads")
 
 
