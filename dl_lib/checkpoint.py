@@ -186,7 +186,19 @@ def describe(model_class: str, hparams: dict[str, Any]) -> str:
 
 def check_fits(state: dict[str, Any], model: Any, path: Path) -> None:
     """Refuse a checkpoint written by another kind of model or other hyperparameters (its
-    learning rate aside: a changed ``lr`` is used, with a warning)."""
+    learning rate aside: a changed ``lr`` is used, with a warning).
+
+    >>> import dl_lib as d2l
+    >>> data = d2l.SyntheticRegressionData(torch.tensor([2.0, -3.4]), 4.2)
+    >>> trainer = d2l.Trainer(max_epochs=1)
+    >>> trainer.fit(d2l.LinearRegressionScratch(2, lr=0.03), data)
+    >>> state = checkpoint_state(trainer)
+    >>> check_fits(state, d2l.LinearRegressionScratch(2, lr=0.03), Path("run.pt"))  # fits
+    >>> check_fits(state, d2l.LinearRegressionScratch(3, lr=0.03), Path("run.pt"))
+    Traceback (most recent call last):
+    ...
+    dl_lib.checkpoint.CheckpointError: run.pt was saved by ... num_inputs differs. ...
+    """
     saved, now = state["hparams"], plain_hparams(model)
     here = describe(type(model).__name__, now)
     there = describe(state["model_class"], saved)
@@ -205,7 +217,16 @@ def check_fits(state: dict[str, Any], model: Any, path: Path) -> None:
 
 
 def checkpoint_state(trainer: Any) -> dict[str, Any]:
-    """Everything needed to resume ``trainer``'s run, gathered from each object's own hooks."""
+    """Everything needed to resume ``trainer``'s run, gathered from each object's own hooks.
+
+    >>> import dl_lib as d2l
+    >>> data = d2l.SyntheticRegressionData(torch.tensor([2.0, -3.4]), 4.2)
+    >>> trainer = d2l.Trainer(max_epochs=1)
+    >>> trainer.fit(d2l.LinearRegressionScratch(2, lr=0.03), data)
+    >>> state = checkpoint_state(trainer)
+    >>> state["model_class"], state["trainer"]
+    ('LinearRegressionScratch', {'epoch': 1})
+    """
     model, optim = trainer.model, trainer.optim
     state: dict[str, Any] = {
         "trainer": trainer.state_dict(),
@@ -222,7 +243,21 @@ def checkpoint_state(trainer: Any) -> dict[str, Any]:
 
 
 def restore(trainer: Any, path: str | os.PathLike[str]) -> None:
-    """Put the run saved at ``path`` back into ``trainer``, its model and its optimizer."""
+    """Put the run saved at ``path`` back into ``trainer``, its model and its optimizer.
+
+    >>> import dl_lib as d2l
+    >>> data = d2l.SyntheticRegressionData(torch.tensor([2.0, -3.4]), 4.2)
+    >>> trainer = d2l.Trainer(max_epochs=1)
+    >>> trainer.fit(d2l.LinearRegressionScratch(2, lr=0.03), data)
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     trainer.save_checkpoint(Path(folder) / "run.pt")
+    ...     again = d2l.Trainer(max_epochs=2)
+    ...     again.fit(d2l.LinearRegressionScratch(2, lr=0.03), data,
+    ...               ckpt_path=Path(folder) / "run.pt")  # calls restore, then epoch 2
+    >>> again.epoch
+    1
+    """
     path = Path(path)
     state = load_checkpoint(path)
     if not isinstance(state, dict) or "trainer" not in state:
@@ -251,7 +286,12 @@ def restore(trainer: Any, path: str | os.PathLike[str]) -> None:
 
 
 def set_learning_rate(optim: Any, lr: float) -> None:
-    """Make ``optim`` step with ``lr`` (the model's, which a resumed run keeps)."""
+    """Make ``optim`` step with ``lr`` (the model's, which a resumed run keeps).
+
+    >>> optim = torch.optim.SGD([torch.zeros(2, requires_grad=True)], lr=0.1)
+    >>> set_learning_rate(optim, 0.01); optim.param_groups[0]["lr"]
+    0.01
+    """
     if hasattr(optim, "param_groups"):
         for group in optim.param_groups:
             group["lr"] = lr

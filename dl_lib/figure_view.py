@@ -47,7 +47,11 @@ def set_next_alt(alt: str) -> None:
 
 
 def take_alt(default: str) -> str:
-    """The alt text set by ``set_next_alt`` (used up by this call), else ``default``."""
+    """The alt text set by ``set_next_alt`` (used up by this call), else ``default``.
+
+    >>> take_alt("A line plot.")
+    'A line plot.'
+    """
     alt, settings.switches.next_alt = settings.switches.next_alt, None
     return alt or default
 

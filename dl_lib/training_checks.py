@@ -47,7 +47,14 @@ def check_fit_arguments(model: Any, data: Any) -> None:
 
 
 def check_loss(loss: Any, batch: Sequence[Any]) -> None:
-    """Refuse a loss that ``backward`` cannot use, saying what the step returned and the fix."""
+    """Refuse a loss that ``backward`` cannot use, saying what the step returned and the fix.
+
+    >>> check_loss(torch.ones(1, requires_grad=True).sum(), [])  # a usable loss passes
+    >>> check_loss(torch.ones(4, requires_grad=True), [])
+    Traceback (most recent call last):
+    ...
+    ValueError: the loss has shape (4,), one value per example, but training needs one number: average it, e.g. `return l.mean()`.
+    """
     if loss is None:
         raise TypeError("training_step returned None, but it must return the loss of the batch "
                         "as a tensor: end it with `return loss`.")
@@ -67,7 +74,14 @@ def check_loss(loss: Any, batch: Sequence[Any]) -> None:
 
 
 def explain_nonfinite(loss: torch.Tensor, model: Any, batch: Sequence[Any], where: str) -> str:
-    """Why the loss stopped being finite, as far as the data and the parameters tell."""
+    """Why the loss stopped being finite, as far as the data and the parameters tell.
+
+    >>> from torch import nn
+    >>> batch = [torch.tensor([[1.0, float("nan")]]), torch.tensor([0.0])]
+    >>> "inputs" in explain_nonfinite(torch.tensor(float("nan")), nn.Linear(2, 1), batch,
+    ...                               "epoch 1, batch 1")
+    True
+    """
     value = float(loss.detach())
     for i, part in enumerate(batch):
         if isinstance(part, torch.Tensor) and part.is_floating_point() \
