@@ -5,6 +5,8 @@
 #             the last check, and compare the outputs with the stored ones (CI runs it)
 # make test-notebooks  every page's downloadable .ipynb run in a fresh venv with only
 #                      pip install ".[notebooks]" (slow; not part of make test)
+# make serve  the built site at http://127.0.0.1:8000 with live code: a local Jupyter server
+#             beside it runs the pages' cells (each page's "Live code" button; scripts/serve.py)
 # make bench  speed benchmark (see bench/), separate from the tests
 SHELL := /bin/bash
 PY := .venv/bin/python
@@ -15,7 +17,7 @@ NODE_STAMP := node_modules/.installed
 export MPLBACKEND := Agg
 export PYTHONHASHSEED := 0
 
-.PHONY: book test reproducible test-notebooks bench screenshots setup system clean
+.PHONY: book serve test reproducible test-notebooks bench screenshots setup system clean
 .DEFAULT_GOAL := book
 
 $(VENV_STAMP): requirements.txt pyproject.toml
@@ -35,6 +37,12 @@ setup: $(VENV_STAMP) $(NODE_STAMP) system
 
 book: setup
 	@bash scripts/build_book.sh
+
+# Stop it with Ctrl-C. PORT and KERNEL_PORT choose other ports: make serve PORT=8001
+PORT ?= 8000
+KERNEL_PORT ?= 8888
+serve: book
+	$(PY) scripts/serve.py --port $(PORT) --kernel-port $(KERNEL_PORT)
 
 test: setup
 	$(PY) -m pytest -m "not browser and not built_site"

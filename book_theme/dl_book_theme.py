@@ -21,6 +21,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 PLOTLY_JS = "plotly/plotly.min.js"  # in html_static_path (copied there by the build script)
 INTERACTIVE_MARK = 'class="dl-interactive"'
+CODE_CELL_MARK = '<div class="cell'  # myst-nb's code cells: the pages with live code
 
 # Font Awesome's classes that are not icon names.
 _FA_STYLES = {"fa-solid": "fas", "fas": "fas", "fa-regular": "far", "far": "far",
@@ -89,11 +90,15 @@ def icon_script(wanted: set[tuple[str, str]], packs: dict[str, dict[str, list]])
 
 # -- Sphinx hooks -------------------------------------------------------------------------------
 
-def add_plotly_where_needed(app: Any, pagename: str, templatename: str, context: dict,
-                            doctree: Any) -> None:
-    """Link plotly.js from the pages that show an interactive figure, and only from those."""
-    if INTERACTIVE_MARK in context.get("body", ""):
+def add_scripts_where_needed(app: Any, pagename: str, templatename: str, context: dict,
+                             doctree: Any) -> None:
+    """Link plotly.js from the pages that show an interactive figure, and only from those;
+    the live-code button (``make serve``) from the pages with code cells."""
+    body = context.get("body", "")
+    if INTERACTIVE_MARK in body:
         app.add_js_file(PLOTLY_JS)
+    if CODE_CELL_MARK in body:
+        app.add_js_file("dl-live.js", loading_method="defer")
 
 
 def replace_font_awesome(app: Any, exception: Exception | None) -> None:
@@ -281,7 +286,7 @@ def configure(app: Any, config: Any) -> None:
 
 def setup(app: Any) -> dict[str, Any]:
     app.connect("config-inited", configure)
-    app.connect("html-page-context", add_plotly_where_needed)
+    app.connect("html-page-context", add_scripts_where_needed)
     app.connect("build-finished", replace_font_awesome)
     app.add_css_file("dl-book.css")
     app.add_js_file("dl-book.js", loading_method="defer")

@@ -22,6 +22,17 @@ copy_if_changed node_modules/mathjax/es5 _build/assets/static/mathjax
 plotly_js="$(.venv/bin/python -c 'import plotly, pathlib; print(pathlib.Path(plotly.__file__).parent / "package_data/plotly.min.js")')"
 mkdir -p _build/assets/static/plotly
 cmp -s "$plotly_js" _build/assets/static/plotly/plotly.min.js || cp "$plotly_js" _build/assets/static/plotly/
+# thebe, the live-code library (make serve): its bundle, packed from npm at the version
+# package.json names (vendored), fetched once.
+thebe_version=$(node -p 'require("./package.json").vendored.thebe')
+thebe_dir=_build/assets/static/thebe
+if [ "$(cat "$thebe_dir/VERSION" 2>/dev/null)" != "$thebe_version" ]; then
+  pack=$(mktemp -d)
+  (cd "$pack" && npm pack --silent "thebe@$thebe_version" >/dev/null && tar xzf thebe-*.tgz)
+  mkdir -p "$pack/site" && cp "$pack"/package/lib/{*.js,thebe.css,index.js.LICENSE.txt} "$pack/site"
+  echo "$thebe_version" > "$pack/site/VERSION"
+  rm -rf "$thebe_dir" && mv "$pack/site" "$thebe_dir" && rm -rf "$pack"
+fi
 start=$(date +%s)
 .venv/bin/python scripts/page_cache.py execute --out "$out"
 executed=$(date +%s)
