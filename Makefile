@@ -4,7 +4,10 @@
 # make reproducible  execute again each page whose code (or dl_lib code it ran) changed since
 #             the last check, and compare the outputs with the stored ones (CI runs it)
 # make test-notebooks  every page's downloadable .ipynb run in a fresh venv with only
-#                      pip install ".[notebooks]" (slow; not part of make test)
+#                      pip install ".[notebooks]", all of them (make test runs those that
+#                      changed since they last passed)
+# make pdf    the whole book as one PDF, _build/pdf/book.pdf (title page, contents, solutions
+#             printed); make book makes it too: it is in the site, every page's menu links it
 # make serve  the built site at http://127.0.0.1:8000 with live code: a local Jupyter server
 #             beside it runs the pages' cells (each page's "Live code" button; scripts/serve.py)
 # make bench  speed benchmark (see bench/), separate from the tests
@@ -17,7 +20,8 @@ NODE_STAMP := node_modules/.installed
 export MPLBACKEND := Agg
 export PYTHONHASHSEED := 0
 
-.PHONY: book serve test reproducible test-notebooks bench screenshots setup system clean
+.PHONY: book serve test reproducible test-notebooks pdf bench screenshots setup system \
+        clean
 .DEFAULT_GOAL := book
 
 $(VENV_STAMP): requirements.txt pyproject.toml
@@ -48,7 +52,8 @@ test: setup
 	$(PY) -m pytest -m "not browser and not built_site"
 	@bash scripts/build_book.sh
 	$(PY) -m pytest -m "browser or built_site" -k "not two_runs" tests/browser \
-	    tests/test_reproducible.py tests/test_book_voice.py
+	    tests/test_reproducible.py tests/test_book_voice.py tests/test_book_notebooks.py \
+	    tests/test_book_pdf.py
 
 reproducible: setup
 	$(PY) -m pytest -m built_site -k two_runs tests/test_reproducible.py
@@ -56,14 +61,21 @@ reproducible: setup
 bench: setup
 	$(PY) bench/run.py
 
-# What a reader sees at 1280 px and on a phone's 400 px: screenshots/1280/, screenshots/400/.
-screenshots: book
+# What a reader sees at 1280 px and on a phone's 400 px: screenshots/1280/, screenshots/400/;
+# and a few pages of the PDF (title, contents, one with an equation and a figure): screenshots/pdf/.
+screenshots: pdf
 	$(PY) tests/browser/screenshots.py --width 1280 --out screenshots/1280
 	$(PY) tests/browser/screenshots.py --width 400 --out screenshots/400
+	$(PY) tests/browser/screenshots.py --pdf _build/pdf/book.pdf --out screenshots/pdf
+
+# The whole book as one PDF. `book` makes it (the site's download menus link it); this target
+# is there to be found, and says where the file is.
+pdf: book
+	@echo "The whole book as one PDF: $(CURDIR)/_build/pdf/book.pdf"
 
 # The published notebooks, run where a reader runs them (tests/test_book_notebooks.py).
 test-notebooks: book
-	$(PY) -m pytest -m notebooks tests/test_book_notebooks.py
+	NOTEBOOKS_ALL=1 $(PY) -m pytest -m notebooks tests/test_book_notebooks.py
 
 clean:
 	rm -rf _build

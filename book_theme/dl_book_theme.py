@@ -6,6 +6,8 @@
 - **The site's CSS and JavaScript** (``static/dl-book.css``, ``static/dl-book.js``):
   equations that fit, dark-mode figures, accessible labels and keyboard sliders, solution
   titles that open their solution, search snippets without TeX.
+- **The whole book as a PDF** (``make pdf``, ``scripts/make_pdf.py``): every page's download
+  menu links it; the single-page build it is printed from gets the html builder's node handlers.
 - **Short tracebacks.** The kernels that execute the pages read an IPython startup file that
   installs ``dl_book_tracebacks`` (the last frames and the message, no paths of this machine).
 """
@@ -99,6 +101,18 @@ def add_scripts_where_needed(app: Any, pagename: str, templatename: str, context
         app.add_js_file(PLOTLY_JS)
     if CODE_CELL_MARK in body:
         app.add_js_file("dl-live.js", loading_method="defer")
+
+
+def link_book_pdf(app: Any, pagename: str, templatename: str, context: dict,
+                  doctree: Any) -> None:
+    """Offer the whole book as one PDF (``make pdf`` puts it at ``dl_book_pdf`` in the site)
+    in each page's download menu, after the theme's entries for that page."""
+    for group in context.get("header_buttons", []):
+        if group.get("label") == "download-buttons":
+            group["buttons"].append({
+                "type": "link", "url": context["pathto"](app.config.dl_book_pdf, 1),
+                "text": "PDF (whole book)", "icon": "fas fa-book",
+                "tooltip": "Download the whole book as one PDF", "label": "download-book-pdf"})
 
 
 def replace_font_awesome(app: Any, exception: Exception | None) -> None:
@@ -279,6 +293,21 @@ def kernel_startup(app: Any) -> None:
     os.environ["IPYTHONDIR"] = str(ipython_dir)
 
 
+def share_html_handlers(app: Any) -> None:
+    """Give the single-page builder (``make pdf``) every node handler of the html builder.
+
+    Sphinx falls back to the html handlers only for a builder that has none of its own, and
+    sphinx-exercise registers a few for ``singlehtml``: the other extensions' nodes (such as
+    sphinx-jupyterbook-latex's hidden toctree copies) would then have no handler there.
+    """
+    if app.builder.name != "singlehtml":
+        return
+    handlers = app.registry.translation_handlers
+    own = handlers.setdefault("singlehtml", {})
+    for name, pair in handlers.get("html", {}).items():
+        own.setdefault(name, pair)
+
+
 def configure(app: Any, config: Any) -> None:
     config.html_static_path.append(str(HERE / "static"))
     config.templates_path.insert(0, str(HERE / "templates"))
@@ -286,6 +315,11 @@ def configure(app: Any, config: Any) -> None:
 
 def setup(app: Any) -> dict[str, Any]:
     app.connect("config-inited", configure)
+    app.connect("builder-inited", share_html_handlers)
+    # After sphinx-book-theme has made its download menu (at priority 501).
+    app.connect("html-page-context", link_book_pdf, priority=600)
+    # An "html" setting: a new or changed value rewrites every page (without reading them again).
+    app.add_config_value("dl_book_pdf", "_downloads/book.pdf", "html")
     app.connect("html-page-context", add_scripts_where_needed)
     app.connect("build-finished", replace_font_awesome)
     app.add_css_file("dl-book.css")

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Build the site strictly (-W, execution errors fail):
+# Build the site strictly (-W, execution errors fail), with the whole book as one PDF in it:
 #   scripts/build_book.sh [OUT]    site in OUT/_build/html (default OUT: this project)
 # Pages are executed first, by scripts/page_cache.py: only those whose key changed (their code,
 # the dl_lib functions their last run reached, the module-level code of what they imported,
@@ -39,5 +39,12 @@ executed=$(date +%s)
 .venv/bin/jupyter-book build . --path-output "$out" --warningiserror --keep-going --quiet
 # The executed notebooks, next to their pages and in their download menus (.ipynb).
 .venv/bin/python scripts/publish_notebooks.py --build "$out/_build"
+# The whole book as one PDF, which every page's download menu links: the single-page build
+# (outputs from the same cache) printed by headless Chromium, when it changed.
+.venv/bin/jupyter-book build . --builder singlehtml --path-output "$out" --warningiserror \
+  --keep-going --quiet
+.venv/bin/python scripts/make_pdf.py --html "$out/_build/singlehtml" --out "$out/_build/pdf/book.pdf"
+mkdir -p "$out/_build/html/_downloads"
+cp "$out/_build/pdf/book.pdf" "$out/_build/html/_downloads/book.pdf"
 echo "Built in $(( $(date +%s) - start )) s ($(( executed - start )) s executing pages)." \
      "Open: file://$out/_build/html/index.html"

@@ -1,17 +1,23 @@
-"""Full-page screenshots of every page of the built site, with the browser the tests use.
+"""Full-page screenshots of every page of the built site, with the browser the tests use; or,
+with ``--pdf``, pictures of a few pages of the book's PDF (``make pdf``).
 
-    make screenshots                          # builds the site, then runs this
+    make screenshots                          # builds the site and the PDF, then runs this
     .venv/bin/python tests/browser/screenshots.py [--out screenshots] [--width 1280]
+    .venv/bin/python tests/browser/screenshots.py --pdf _build/pdf/book.pdf --out screenshots/pdf
 
-Writes ``screenshots/<page path with / as __>.png`` (the folder is not tracked by git).
+Writes ``screenshots/<page path with / as __>.png`` (the folder is not tracked by git), or
+for the PDF ``page-<n>-<what>.png``: the title page, the contents, and the first page that
+shows both a numbered equation and a figure (drawn by pypdfium2).
 ``DL_BOOK_HTML`` and ``DL_BOOK_TOC`` choose another build, as for the browser tests.
 """
 
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent))
 import booksite  # noqa: E402
@@ -26,13 +32,54 @@ def screenshot_name(page: str) -> str:
     return page.replace("/", "__") + ".png"
 
 
+def pdf_pages_to_show(pdf: Any) -> dict[str, int]:
+    """The PDF pages worth a look, by name: the title page, the contents, and the first page
+    with a figure and a numbered display equation (its number, "(3)", alone on a line)."""
+    import pypdfium2.raw as pdfium_raw
+
+    shown = {"title": 0, "contents": 1}
+    for index in range(len(pdf)):
+        page = pdf[index]
+        has_image = any(obj.type == pdfium_raw.FPDF_PAGEOBJ_IMAGE
+                        for obj in page.get_objects(max_depth=3))
+        text = page.get_textpage().get_text_range()
+        if has_image and re.search(r"^\(\d+\)\s*$", text, re.M):
+            shown["equation-and-figure"] = index
+            break
+    return shown
+
+
+def pdf_screenshots(path: Path, out: Path, scale: float = 1.5) -> list[Path]:
+    """Draw the pages of ``pdf_pages_to_show`` as PNG files in ``out``."""
+    import pypdfium2 as pdfium
+
+    out.mkdir(parents=True, exist_ok=True)
+    pdf = pdfium.PdfDocument(path)
+    written = []
+    for name, index in pdf_pages_to_show(pdf).items():
+        target = out / f"page-{index + 1}-{name}.png"
+        pdf[index].render(scale=scale).to_pil().save(target)
+        written.append(target)
+    pdf.close()
+    return written
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Full-page screenshots of the built site.")
     parser.add_argument("--out", type=Path, default=booksite.ROOT / "screenshots",
                         help="folder for the PNG files (default: screenshots/)")
     parser.add_argument("--width", type=int, default=booksite.VIEWPORT["width"],
                         help="width of the browser window in pixels")
+    parser.add_argument("--pdf", type=Path,
+                        help="picture a few pages of this PDF instead of the site's pages")
     args = parser.parse_args(argv)
+    if args.pdf is not None:
+        if not args.pdf.is_file():
+            print(f"No PDF at {args.pdf}: run `make pdf` first.", file=sys.stderr)
+            return 1
+        for target in pdf_screenshots(args.pdf, args.out):
+            print(target)
+        return 0
     if not (booksite.HTML / "index.html").is_file():
         print(f"No built site in {booksite.HTML}: run `make book` first.", file=sys.stderr)
         return 1
