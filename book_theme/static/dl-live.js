@@ -157,7 +157,9 @@
                "in order from the top. Your edits stay in this browser tab.", "live");
     } catch (error) {
       button.disabled = false;
-      say(bar, "Live code could not start: " + String(error.message || error) +
+      var reason = document.createElement("span");
+      reason.textContent = String(error.message || error);  // text, never markup
+      say(bar, "Live code could not start: " + reason.innerHTML +
                ". Is <code>make serve</code> still running?", "error");
     }
   }

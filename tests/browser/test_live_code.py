@@ -15,6 +15,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 from typing import Any, Iterator
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -115,8 +116,9 @@ def live_page(site: Any, live_url: str) -> Iterator[tuple[Any, list[str]]]:
     context = site.new_context()
     page = context.new_page()
     foreign: list[str] = []
-    page.on("request", lambda r: r.url.startswith(("http", "ws")) and not r.url.startswith(
-        live_url) and not r.url.startswith(live_url.rsplit(":", 1)[0]) and foreign.append(r.url))
+    # The site and the kernel server both listen on 127.0.0.1; anything else is off-site.
+    page.on("request", lambda r: urlsplit(r.url).scheme in ("http", "https", "ws", "wss")
+            and urlsplit(r.url).hostname != "127.0.0.1" and foreign.append(r.url))
     page.on("pageerror", lambda e: pytest.fail(f"uncaught error on the page: {e}"))
     yield page, foreign
     context.close()
