@@ -33,9 +33,11 @@ def onednn_available() -> bool:
               and torch.backends.mkldnn.is_available()
               and hasattr(torch.ops.mkldnn, "_linear_pointwise"))
         if ok:
-            try:
-                x = torch.ones(2, 3)
-                ok = torch.equal(_kernel(x, torch.ones(4, 3), None), torch.full((2, 4), 3.0))
+            try:  # contiguous and transposed operands, as forward and backward pass them
+                x, w, u = (torch.arange(float(r * c)).reshape(r, c)
+                           for r, c in ((2, 3), (4, 3), (2, 4)))
+                ok = (torch.equal(_kernel(x, w, None), x @ w.t())
+                      and torch.equal(_kernel(x.t(), u.t(), None), x.t() @ u))
             except RuntimeError:
                 ok = False
         if ok and not settings.onednn_forced():
@@ -69,18 +71,18 @@ class LinearFunction(torch.autograd.Function):
 
     @staticmethod
     def forward(ctx: Any, X: torch.Tensor, W: torch.Tensor, b: torch.Tensor | None) -> torch.Tensor:
-        W = W.contiguous()
+        X, W = X.contiguous(), W.contiguous()
         ctx.save_for_backward(X, W)
         ctx.has_bias = b is not None
-        return _kernel(X.contiguous(), W, b)
+        return _kernel(X, W, b)
 
     @staticmethod
     def backward(ctx: Any, G: torch.Tensor) -> tuple[Any, ...]:
         X, W = ctx.saved_tensors
-        G = G.contiguous()
-        grad_X = _kernel(G, W.t().contiguous(), None) if ctx.needs_input_grad[0] else None
-        grad_W = (_kernel(G.t().contiguous(), X.t().contiguous(), None)
-                  if ctx.needs_input_grad[1] else None)
+        G = G.contiguous()  # a no-op but for unusual gradients (a broadcast one has stride 0)
+        # Transposed views, not copies: oneDNN reads them (checked at start-up).
+        grad_X = _kernel(G, W.t(), None) if ctx.needs_input_grad[0] else None
+        grad_W = _kernel(G.t(), X.t(), None) if ctx.needs_input_grad[1] else None
         grad_b = G.sum(0) if ctx.has_bias and ctx.needs_input_grad[2] else None
         return grad_X, grad_W, grad_b
 
@@ -99,15 +101,14 @@ class MatmulFunction(torch.autograd.Function):
         A = A.contiguous()
         B = B.contiguous()
         ctx.save_for_backward(A, B)
-        return _kernel(A, B.t().contiguous(), None)
+        return _kernel(A, B.t(), None)
 
     @staticmethod
     def backward(ctx: Any, G: torch.Tensor) -> tuple[Any, ...]:
         A, B = ctx.saved_tensors
         G = G.contiguous()
         grad_A = _kernel(G, B, None) if ctx.needs_input_grad[0] else None  # G @ B.T
-        grad_B = (_kernel(A.t().contiguous(), G.t().contiguous(), None)  # A.T @ G
-                  if ctx.needs_input_grad[1] else None)
+        grad_B = _kernel(A.t(), G.t(), None) if ctx.needs_input_grad[1] else None  # A.T @ G
         return grad_A, grad_B
 
 

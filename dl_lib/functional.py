@@ -48,8 +48,9 @@ def check_class_labels(y_hat: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
         raise ValueError(f"the labels have shape {tuple(y.shape)}, but they must be one class "
                          f"number per example, shape ({len(y_hat)},): flatten them with "
                          "y.reshape(-1).")
-    if len(y) and (int(y.min()) < 0 or int(y.max()) >= y_hat.shape[1]):
-        bad = int(y.min()) if int(y.min()) < 0 else int(y.max())
+    low, high = (int(v) for v in torch.aminmax(y)) if len(y) else (0, 0)  # one pass
+    if low < 0 or high >= y_hat.shape[1]:
+        bad = low if low < 0 else high
         raise ValueError(f"label {bad} is not a class number: with {y_hat.shape[1]} classes "
                          f"they go from 0 to {y_hat.shape[1] - 1}.")
     return y

@@ -1,11 +1,13 @@
 """Which fp32 matrix-product kernel is faster on this machine: measured once, remembered.
 
-oneDNN's linear kernel is about twice torch's default (MKL) on one kind of CPU and half as
-fast on another, so ``fast_linear`` does not assume: the first model that needs a matrix
-product measures both kernels on a training step's three products at the book's MLP shapes
-(batch 256, 784 inputs, 256 hidden units) and keeps the faster. The verdict is stored per
-machine (CPU model, cores, torch's version and threads) in ``~/.cache/dl_lib``, so that every
-later run on the machine takes the same kernel and prints the same numbers.
+oneDNN's linear kernel is about twice torch's default (MKL) on one kind of CPU and no faster
+on another, so ``fast_linear`` does not assume: the first model that needs a matrix product
+measures both kernels on a training step's three products at the book's MLP shapes (batch 256,
+784 inputs, 256 hidden units), each passed as the step passes it, and keeps the faster. The
+verdict is stored per machine in ``~/.cache/dl_lib``, so that every later run on the machine
+takes the same kernel and prints the same numbers. The machine is told by more than its model
+name, which cloud CPUs share across generations ("AMD EPYC"): by its family, model and
+stepping numbers and its vector instructions (AVX2, AVX-512, AMX) too.
 """
 
 from __future__ import annotations
@@ -28,26 +30,44 @@ MARGIN = 0.9
 ROUNDS = 7
 
 
-def cpu_model() -> str:
-    """The CPU's model name as Linux reports it (``unknown CPU`` elsewhere).
+# The instruction sets that decide which kernel wins; other flags would only split machines.
+VECTOR_FLAGS = ("avx2", "fma", "avx512f", "avx512_bf16", "avx512_vnni", "amx_tile")
 
-    >>> isinstance(cpu_model(), str)
-    True
+
+def cpu_identity(cpuinfo: str | None = None) -> str:
+    """The first CPU's model name, family/model/stepping numbers and vector instructions.
+
+    >>> cpu_identity("model name : AMD EPYC\\ncpu family : 25\\nmodel : 1\\nstepping : 1\\n"
+    ...              "flags : fpu avx2 fma sse4_2\\n")
+    'AMD EPYC (family 25, model 1, stepping 1; avx2 fma)'
     """
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    return "unknown CPU"
+    if cpuinfo is None:
+        try:
+            cpuinfo = Path("/proc/cpuinfo").read_text()
+        except OSError:
+            return "unknown CPU"
+    fields: dict[str, str] = {}
+    for line in cpuinfo.splitlines():
+        name, sep, value = line.partition(":")
+        if not sep:
+            if fields:
+                break  # the first processor's block is enough
+            continue
+        fields.setdefault(name.strip(), value.strip())
+    flags = set(fields.get("flags", "").split())
+    vector = " ".join(f for f in VECTOR_FLAGS if f in flags) or "no AVX2"
+    return (f"{fields.get('model name', 'unknown CPU')} (family {fields.get('cpu family', '?')}, "
+            f"model {fields.get('model', '?')}, stepping {fields.get('stepping', '?')}; {vector})")
 
 
 def machine_key() -> str:
-    """What the verdict depends on: CPU model, cores, torch's version and thread count.
+    """What the verdict depends on: the CPU (``cpu_identity``), cores, torch's version and
+    thread count.
 
     >>> str(torch.get_num_threads()) in machine_key()
     True
     """
-    return (f"{cpu_model()}; {os.cpu_count()} cores; torch {torch.__version__}; "
+    return (f"{cpu_identity()}; {os.cpu_count()} cores; torch {torch.__version__}; "
             f"{torch.get_num_threads()} threads")
 
 
@@ -70,13 +90,12 @@ def measure(onednn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor]) -> dic
     generator = torch.Generator().manual_seed(0)
     X, W, G = (torch.randn(*shape, generator=generator)
                for shape in ((256, 784), (256, 784), (256, 256)))
-    Wt, Gt, Xt = W.t().contiguous(), G.t().contiguous(), X.t().contiguous()
 
     def default() -> None:
         X @ W.T, G @ W, G.T @ X
 
-    def fast() -> None:
-        onednn(X, W), onednn(G, Wt), onednn(Gt, Xt)
+    def fast() -> None:  # transposed views, as fast_linear's backward passes them
+        onednn(X, W), onednn(G, W.t()), onednn(G.t(), X.t())
 
     default(), fast()  # first calls pick and cache their kernels
     times: dict[str, list[float]] = {"default": [], "onednn": []}
