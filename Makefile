@@ -10,7 +10,9 @@
 #             printed); make book makes it too: it is in the site, every page's menu links it
 # make serve  the built site at http://127.0.0.1:8000 with live code: a local Jupyter server
 #             beside it runs the pages' cells (each page's "Live code" button; scripts/serve.py)
-# make bench  speed benchmark (see bench/), separate from the tests
+# make bench  speed benchmark, every figure against its baseline from the same run (see
+#             bench/; about 45 min, since it builds a copy of the book from scratch and
+#             runs its make test); bench/run.py --only data,training runs a part
 SHELL := /bin/bash
 PY := .venv/bin/python
 VENV_STAMP := .venv/.installed
@@ -59,7 +61,7 @@ reproducible: setup
 	$(PY) -m pytest -m built_site -k two_runs tests/test_reproducible.py
 
 bench: setup
-	$(PY) bench/run.py
+	$(PY) bench/run.py --book
 
 # What a reader sees at 1280 px and on a phone's 400 px: screenshots/1280/, screenshots/400/;
 # and a few pages of the PDF (title, contents, one with an equation and a figure): screenshots/pdf/.

@@ -13,7 +13,7 @@ import re
 import sys
 import unicodedata
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import pytest
 
@@ -146,9 +146,20 @@ def reader() -> Any:
 
 
 @pytest.fixture(scope="module")
-def pages_text(reader: Any) -> list[str]:
+def pdfium_pages(reader: Any) -> Iterator[list[Any]]:
+    """The PDF's pages as PDFium reads them: it gives their text and images about 20 times
+    faster than pypdf, which decodes every image to count it."""
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(PDF)
+    yield list(document)
+    document.close()
+
+
+@pytest.fixture(scope="module")
+def pages_text(pdfium_pages: list[Any]) -> list[str]:
     """The text of each page of the PDF."""
-    return [page.extract_text() or "" for page in reader.pages]
+    return [page.get_textpage().get_text_bounded() for page in pdfium_pages]
 
 
 @pytest.fixture(scope="module")
@@ -208,11 +219,14 @@ def test_no_tex_source_in_the_text(articles, pages_text) -> None:
     assert not extra, f"TeX in the PDF (marker: (in the PDF, in the site's code)): {extra}"
 
 
-def test_every_figure_is_an_image(articles, reader) -> None:
+def test_every_figure_is_an_image(articles, pdfium_pages) -> None:
     """The PDF holds at least as many images as the site has figures (the matplotlib figures
     and the interactive ones, which are printed as pictures of how they are drawn)."""
+    import pypdfium2.raw
+
     figures = sum(figure_count(article) for article in articles.values())
-    images = sum(len(page.images) for page in reader.pages)
+    images = sum(len(list(page.get_objects(filter=[pypdfium2.raw.FPDF_PAGEOBJ_IMAGE],
+                                           max_depth=5))) for page in pdfium_pages)
     assert figures > 0, "the site has no figures: is _build/html the book?"
     assert images >= figures, f"{images} images in the PDF, {figures} figures on the site"
 

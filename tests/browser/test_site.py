@@ -10,6 +10,7 @@ of every interactive figure changes its figure.
 
 from __future__ import annotations
 
+import functools
 import re
 from html import unescape
 from pathlib import Path
@@ -187,19 +188,20 @@ def _html_text(path: Path) -> str:
     return unescape(re.sub(r"<[^>]+>", " ", html))
 
 
+@functools.cache
+def page_stems(page: str, site_dir: Path) -> frozenset[str]:
+    """The stems of every word of a page's source and of its built HTML (worked out once)."""
+    html = site_dir / f"{page}.html"
+    return frozenset(_stems(source(page)) | (_stems(_html_text(html)) if html.is_file() else set()))
+
+
 def distinctive_word(page: str, site_dir: Path) -> str | None:
     """A word of the page's prose whose stem is on no other page (the longest such word).
 
     Sphinx's search also matches the terms that merely contain the query's stem, so the stem
     must not be part of any word of another page's source or HTML either.
     """
-    others: set[str] = set()
-    for other in PAGES:
-        if other != page:
-            others |= _stems(source(other))
-            html = site_dir / f"{other}.html"
-            if html.is_file():
-                others |= _stems(_html_text(html))
+    others = frozenset().union(*(page_stems(other, site_dir) for other in PAGES if other != page))
     elsewhere = " ".join(sorted(others))
     words = {w for w in re.findall(r"\w+", booksite.prose(source(page)).lower())
              if w.isalpha() and len(w) >= 6 and _STEM(w) not in elsewhere
