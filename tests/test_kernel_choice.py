@@ -40,3 +40,20 @@ def test_a_damaged_or_unwritable_record_means_measuring(tmp_path: Path) -> None:
     unwritable = tmp_path / "file" / "choice.json"
     (tmp_path / "file").write_text("a file where a folder should be")
     assert kernel_choice.onednn_is_faster(slow, unwritable) is False
+
+
+def cpuinfo(flags: str, model: int = 1) -> str:
+    block = (f"processor\t: {{n}}\nmodel name\t: AMD EPYC\ncpu family\t: 25\nmodel\t\t: {model}\n"
+             f"stepping\t: 1\nflags\t\t: fpu sse2 {flags}\n")
+    return "\n".join(block.format(n=n) for n in range(2))
+
+
+def test_cpus_that_share_a_model_name_are_told_apart() -> None:
+    """A verdict measured on an AVX-512 'AMD EPYC' is not read on an AVX2 one of that name."""
+    avx512, avx2 = cpuinfo("avx2 fma avx512f avx512_bf16"), cpuinfo("avx2 fma")
+    assert kernel_choice.cpu_identity(avx512) != kernel_choice.cpu_identity(avx2)
+    assert kernel_choice.cpu_identity(avx2) != kernel_choice.cpu_identity(cpuinfo("avx2 fma", 17))
+    assert kernel_choice.cpu_identity(avx2) == \
+        "AMD EPYC (family 25, model 1, stepping 1; avx2 fma)"
+    assert kernel_choice.cpu_identity("") == \
+        "unknown CPU (family ?, model ?, stepping ?; no AVX2)"
